@@ -1,0 +1,248 @@
+"""The site configuration (`magsite.yaml`): parsed once into a frozen, typed object."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from magsite.errors import ContentError, Problem, raise_if_errors
+from magsite.fields import Fields
+from magsite.frontmatter import decode, parse_mapping
+
+CONFIG_FILE = "magsite.yaml"
+PERMALINK_TOKENS = {"section", "slug", "year", "month", "day"}
+AD_SIZES = {"header": (728, 90), "sidebar": (300, 250), "in_article": (300, 250), "article_end": (728, 90)}
+
+
+@dataclass(frozen=True, slots=True)
+class Social:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    name: str
+    logo: str | None  # site-relative image path or https URL
+
+
+@dataclass(frozen=True, slots=True)
+class AdSlot:
+    """An advertisement slot: the snippet and the box it reserves so nothing shifts when it loads."""
+
+    name: str
+    html: str
+    width: int
+    height: int
+    after_paragraph: int = 3  # only for the in-article slot
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str  # site name, in the masthead and every <title>
+    base_url: str  # absolute origin + path prefix, no trailing slash
+    tagline: str = ""  # one line under the masthead
+    language: str = "en"  # BCP 47
+    timezone: str = "UTC"  # IANA name, for dates without an offset
+    theme: str = "default"  # folder under themes/
+    permalink: str = "/{section}/{slug}/"  # article URL pattern
+    per_page: int = 20  # cards per list page
+    social: tuple[Social, ...] = ()  # "Connect with us" links
+    publisher: Publisher | None = None  # organisation in structured data
+    ads: dict[str, AdSlot] = field(default_factory=dict)  # only slots with a snippet
+    copyright: str = ""  # footer line; defaults to "© {title}"
+    feed_limit: int = 20  # items per feed
+    feed_full_content: bool = True  # full article HTML in feeds, else summary only
+    image_widths: tuple[int, ...] = (480, 800, 1200, 1600)
+    image_formats: tuple[str, ...] = ("webp",)
+    search: bool = True  # build the search index
+    extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ('' at a domain root), prefixed to every site URL in HTML."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def absolute(self, url: str) -> str:
+        """A site URL ('/x/') as an absolute URL under base_url."""
+        return self.base_url + url
+
+
+_KNOWN = [
+    "title",
+    "tagline",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "permalink",
+    "per_page",
+    "social",
+    "publisher",
+    "ads",
+    "copyright",
+    "feeds",
+    "images",
+    "search",
+]
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None, list[Problem]]:
+    """Validate the YAML text of magsite.yaml; every problem is returned with its line."""
+    data, key_lines, problems = parse_mapping(text, path, what=CONFIG_FILE)
+    if data is None:
+        return None, problems
+    f = Fields(data, path, key_lines, problems)
+    f.unknown_keys(_KNOWN, error=True)
+    title = f.text("title", required=True)
+    base_url = f.text("base_url", required=True)
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            f.error(
+                "base_url", f"'base_url' must be an absolute http(s) URL like https://example.com/, not {base_url!r}"
+            )
+            base_url = None
+        else:
+            base_url = base_url.rstrip("/")
+    language = f.text("language", "en") or "en"
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+        f.error("language", f"'language' must be a BCP 47 tag like en or en-GB, not {language!r}")
+    timezone = f.text("timezone", "UTC") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.error("timezone", f"unknown timezone {timezone!r}", "use an IANA name like America/New_York")
+        timezone = "UTC"
+    theme = f.text("theme", "default") or "default"
+    if not re.fullmatch(r"[\w.-]+", theme) or theme.startswith("."):
+        f.error("theme", f"'theme' must be a folder name, not {theme!r}")
+    permalink = f.text("permalink", "/{section}/{slug}/") or "/{section}/{slug}/"
+    tokens = set(re.findall(r"\{(\w*)\}", permalink))
+    if not permalink.startswith("/") or not permalink.endswith("/") or "slug" not in tokens:
+        f.error("permalink", "'permalink' must start and end with '/' and contain {slug}")
+    elif tokens - PERMALINK_TOKENS:
+        f.error(
+            "permalink",
+            f"'permalink' has unknown placeholders: {', '.join(sorted(tokens - PERMALINK_TOKENS))}",
+            "use " + ", ".join("{" + t + "}" for t in sorted(PERMALINK_TOKENS)),
+        )
+    per_page = f.integer("per_page", 20, minimum=1, maximum=1000)
+    social = _social(f)
+    publisher = None
+    if (pub := f.mapping("publisher")) is not None:
+        p = f.sub("publisher", pub)
+        p.unknown_keys(("name", "logo"), error=True)
+        publisher = Publisher(p.text("name", title) or "", p.text("logo"))
+    feeds = f.sub("feeds", f.mapping("feeds") or {})
+    feeds.unknown_keys(("limit", "full_content"), error=True)
+    images = f.sub("images", f.mapping("images") or {})
+    images.unknown_keys(("widths", "formats"), error=True)
+    widths = _widths(images)
+    formats = images.text_list("formats") or ("webp",)
+    config = SiteConfig(
+        title=title or "",
+        base_url=base_url or "",
+        tagline=f.text("tagline", "") or "",
+        language=language,
+        timezone=timezone,
+        theme=theme,
+        permalink=permalink,
+        per_page=per_page,
+        social=social,
+        publisher=publisher or Publisher(title or "", None),
+        ads=_ads(f),
+        copyright=f.text("copyright", "") or f"© {title}",
+        feed_limit=feeds.integer("limit", 20, minimum=1, maximum=10_000),
+        feed_full_content=feeds.boolean("full_content", True),
+        image_widths=widths,
+        image_formats=formats,
+        search=f.boolean("search", True),
+    )
+    return (None if any(not p.warning for p in problems) else config), problems
+
+
+def _social(f: Fields) -> tuple[Social, ...]:
+    value = f.data.get("social")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+        f.error("social", "'social' must be a list of {name, url} entries")
+        return ()
+    links = []
+    for item in value:
+        name, url = item.get("name"), item.get("url")
+        if (
+            not isinstance(name, str)
+            or not isinstance(url, str)
+            or not url.startswith(("https://", "http://", "mailto:"))
+        ):
+            f.error("social", f"each 'social' entry needs a name and an http(s) or mailto url, not {item!r}")
+            continue
+        links.append(Social(name, url))
+    return tuple(links)
+
+
+def _widths(f: Fields) -> tuple[int, ...]:
+    value = f.data.get("widths")
+    if value is None:
+        return (480, 800, 1200, 1600)
+    if not isinstance(value, list) or not value or not all(isinstance(w, int) and 16 <= w <= 10_000 for w in value):
+        f.error("widths", "'images.widths' must be a list of pixel widths between 16 and 10000")
+        return (480, 800, 1200, 1600)
+    return tuple(sorted(set(value)))
+
+
+def _ads(f: Fields) -> dict[str, AdSlot]:
+    value = f.mapping("ads")
+    if not value:
+        return {}
+    slots = {}
+    for name, spec in value.items():
+        if spec is None or spec == "":
+            continue
+        width, height = AD_SIZES.get(name, (300, 250))
+        after = 3
+        if isinstance(spec, dict):
+            a = f.sub("ads", spec, name=f"ads.{name}")
+            a.unknown_keys(("html", "width", "height", "after_paragraph"), error=True)
+            html = a.text("html")
+            width = a.integer("width", width, minimum=1)
+            height = a.integer("height", height, minimum=1)
+            after = a.integer("after_paragraph", after, minimum=1)
+        elif isinstance(spec, str):
+            html = spec
+        else:
+            f.error("ads", f"ad slot '{name}' must be an HTML snippet or a mapping with html, width and height")
+            continue
+        if html:
+            slots[name] = AdSlot(name, html, width, height, after)
+    return slots
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read magsite.yaml from a site folder; raise ContentError listing every problem."""
+    try:
+        data = (site_dir / CONFIG_FILE).read_bytes()
+    except OSError as err:
+        hint = "run 'magsite init DIR' or pass --site DIR" if isinstance(err, FileNotFoundError) else None
+        raise ContentError(
+            [Problem(CONFIG_FILE, None, f"cannot read {CONFIG_FILE}: {err.strerror or err}", hint)]
+        ) from None
+    text, problems = decode(data, CONFIG_FILE)
+    config, more = parse_config(text, CONFIG_FILE) if text is not None else (None, [])
+    raise_if_errors(problems + more)
+    assert config is not None
+    return config

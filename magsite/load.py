@@ -1,0 +1,245 @@
+"""Find and read a site's content files into typed records, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from magsite.config import SiteConfig
+from magsite.errors import Problem
+from magsite.fields import Fields
+from magsite.frontmatter import Document, read_document
+from magsite.records import Article, Author, Content, Image, Page, Section
+from magsite.urls import is_slug, slugify
+
+ARTICLE_KEYS = [
+    "title",
+    "dek",
+    "author",
+    "section",
+    "date",
+    "updated",
+    "tags",
+    "image",
+    "slug",
+    "summary",
+    "draft",
+    "featured",
+    "aliases",
+]
+IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
+
+
+def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
+    """(file, site-relative path) under a folder, sorted, symlinked folders not followed."""
+    root = site_dir / folder
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(suffix):
+                continue
+            file = Path(dirpath, name)
+            yield file, file.relative_to(site_dir).as_posix()
+
+
+def load_content(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Problem]]:
+    """Read every article, author, section, page and image name under site_dir/content."""
+    problems: list[Problem] = []
+    inside = site_dir.resolve()
+
+    def documents(folder: str, *, required: bool = True) -> Iterator[Document]:
+        for file, rel in walk(site_dir, f"content/{folder}", ".md"):
+            if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                problems.append(Problem(rel, None, "symlink leads outside the site folder"))
+                continue
+            doc, found = read_document(file, rel, required=required)
+            problems.extend(found)
+            if doc is not None:
+                yield doc
+
+    tz = config.tz
+    articles = tuple(a for doc in documents("articles") if (a := _article(doc, tz, problems)) is not None)
+    authors = {a.id: a for doc in documents("authors") if (a := _author(doc, problems)) is not None}
+    sections = {s.id: s for doc in documents("sections") if (s := _section(doc, problems)) is not None}
+    pages = tuple(p for doc in documents("pages", required=False) if (p := _page(doc, problems)) is not None)
+    images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
+    return Content(articles, authors, sections, pages, images), problems
+
+
+def _id(doc: Document, kind: str, problems: list[Problem]) -> str | None:
+    stem = posixpath.splitext(posixpath.basename(doc.path))[0]
+    if not is_slug(stem):
+        problems.append(
+            Problem(doc.path, None, f"{kind} file name must be a lowercase id like '{slugify(stem) or 'name'}.md'")
+        )
+        return None
+    return stem
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime | None:
+    """A YAML date, datetime or ISO 8601 string as an aware datetime (no offset -> site timezone)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        pass
+    elif isinstance(value, date):
+        value = datetime.combine(value, time())
+    else:
+        return None
+    if not 1800 <= value.year <= 9000:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+
+
+def _date(f: Fields, key: str, tz: ZoneInfo, *, required: bool) -> datetime | None:
+    value = f.data.get(key)
+    if value is None or value == "":
+        if required:
+            f.error(key, f"'{key}' is required", "e.g. date: 2024-05-25T09:30:00-04:00")
+        return None
+    parsed = parse_date(value, tz)
+    if parsed is None:
+        f.error(key, f"'{key}' is not a valid date: {str(value)!r}", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00")
+    return parsed
+
+
+def _image(f: Fields) -> Image | None:
+    value = f.data.get("image")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        f.error("image", f"'image' must be a mapping with src, alt, caption and credit, not {value!r}")
+        return None
+    i = f.sub("image", value)
+    i.unknown_keys(IMAGE_KEYS, error=True)
+    src = i.text("src", required=True)
+    alt = i.text("alt", required=True)
+    focus = value.get("focus", [0.5, 0.5])
+    if not (
+        isinstance(focus, list)
+        and len(focus) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in focus)
+    ):
+        i.error("focus", "'image.focus' must be [x, y] with both between 0 and 1")
+        focus = [0.5, 0.5]
+    if src is None or alt is None:
+        return None
+    if not src.startswith(("https://", "http://")):
+        normal = posixpath.normpath(src.lstrip("./") if src.startswith("./") else src)
+        if normal.startswith(("..", "/")) or not normal.startswith("images/"):
+            i.error("src", f"image {src!r} must be a path under content/images/ (like images/x.jpg) or an https URL")
+            return None
+        src = normal
+    return Image(src, alt, i.text("caption", "") or "", i.text("credit", "") or "", (float(focus[0]), float(focus[1])))
+
+
+def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
+    f = Fields(doc.meta, doc.path, doc.key_lines, problems)
+    unknown = f.unknown_keys(ARTICLE_KEYS, error=False)
+    before = len(problems)
+    title = f.text("title", required=True)
+    authors = f.text_list("author")
+    if doc.meta.get("author") in (None, "", []):
+        f.error("author", "'author' is required", "an author id from content/authors/, or a list of ids")
+    section = f.text("section", required=True)
+    when = _date(f, "date", tz, required=True)
+    updated = _date(f, "updated", tz, required=False)
+    stem = posixpath.splitext(posixpath.basename(doc.path))[0]
+    slug = f.text("slug") or slugify(stem)
+    if not is_slug(slug):
+        f.error("slug" if "slug" in doc.meta else "title", f"slug {slug!r} must be lowercase letters, digits and '-'")
+    aliases = f.text_list("aliases")
+    for alias in aliases:
+        if not alias.startswith("/") or ".." in alias.split("/") or "\\" in alias or "//" in alias:
+            f.error("aliases", f"alias {alias!r} must be a site path starting with '/' (no '..')")
+    article = Article(
+        source=doc.path,
+        title=title or "",
+        authors=authors,
+        section=section or "",
+        date=when or datetime.min,
+        body=doc.body,
+        body_line=doc.body_line,
+        slug=slug,
+        dek=f.text("dek", "") or "",
+        updated=updated,
+        tags=tuple(dict.fromkeys(f.text_list("tags"))),
+        image=_image(f),
+        summary=f.text("summary", "") or "",
+        draft=f.boolean("draft"),
+        featured=f.boolean("featured"),
+        aliases=aliases,
+        extra={k: doc.meta[k] for k in unknown},
+        lines=doc.key_lines,
+    )
+    return None if any(not p.warning for p in problems[before:]) else article
+
+
+def _author(doc: Document, problems: list[Problem]) -> Author | None:
+    f = Fields(doc.meta, doc.path, doc.key_lines, problems)
+    known = ("name", "role", "twitter", "email", "avatar")
+    unknown = f.unknown_keys(known, error=False)
+    before = len(problems)
+    ident = _id(doc, "author", problems)
+    author = Author(
+        id=ident or "",
+        source=doc.path,
+        name=f.text("name", required=True) or "",
+        bio=doc.body,
+        role=f.text("role", "") or "",
+        twitter=(f.text("twitter", "") or "").lstrip("@"),
+        email=f.text("email", "") or "",
+        avatar=f.text("avatar", "") or "",
+        extra={k: doc.meta[k] for k in unknown},
+        lines=doc.key_lines,
+    )
+    return None if any(not p.warning for p in problems[before:]) else author
+
+
+def _section(doc: Document, problems: list[Problem]) -> Section | None:
+    f = Fields(doc.meta, doc.path, doc.key_lines, problems)
+    unknown = f.unknown_keys(("title", "description", "order", "nav"), error=False)
+    before = len(problems)
+    ident = _id(doc, "section", problems)
+    section = Section(
+        id=ident or "",
+        source=doc.path,
+        title=f.text("title", required=True) or "",
+        description=f.text("description", "") or "",
+        intro=doc.body,
+        order=f.integer("order", 100, minimum=-10_000, maximum=10_000),
+        nav=f.boolean("nav", True),
+        extra={k: doc.meta[k] for k in unknown},
+        lines=doc.key_lines,
+    )
+    return None if any(not p.warning for p in problems[before:]) else section
+
+
+def _page(doc: Document, problems: list[Problem]) -> Page | None:
+    f = Fields(doc.meta, doc.path, doc.key_lines, problems)
+    unknown = f.unknown_keys(("title", "description", "slug"), error=False)
+    before = len(problems)
+    stem = posixpath.splitext(posixpath.basename(doc.path))[0]
+    slug = f.text("slug") or slugify(stem)
+    if not is_slug(slug):
+        f.error("slug", f"page slug {slug!r} must be lowercase letters, digits and '-'")
+    page = Page(
+        slug=slug,
+        source=doc.path,
+        title=f.text("title", required=True) or "",
+        body=doc.body,
+        description=f.text("description", "") or "",
+        extra={k: doc.meta[k] for k in unknown},
+        lines=doc.key_lines,
+    )
+    return None if any(not p.warning for p in problems[before:]) else page

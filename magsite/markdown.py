@@ -1,0 +1,116 @@
+"""Markdown -> HTML: CommonMark with tables, footnotes, strikethrough and heading ids; no `javascript:` links."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+# A URL-valued attribute in raw HTML, with its (possibly quoted) value.
+_URL_ATTR = re.compile(
+    r"""(\s(?:href|src|action|formaction|xlink:href|poster|background|data|cite|srcdoc)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""",
+    re.I,
+)
+_SCRIPTY = re.compile(r"^(?:javascript|vbscript|data(?!:image/(?:gif|png|jpeg|webp);)|file):", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_unsafe_url(value: str) -> bool:
+    """True for script-running URLs, however they are disguised with entities, case or whitespace."""
+    decoded = html.unescape(html.unescape(value))
+    return bool(_SCRIPTY.match(_CONTROL.sub("", decoded)))
+
+
+def _defuse_raw_html(markup: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        value = m.group(2).strip("\"'")
+        return f'{m.group(1)}"#"' if is_unsafe_url(value) else m.group(0)
+
+    return _URL_ATTR.sub(fix, markup)
+
+
+@dataclass
+class LinkContext:
+    """What links in one document resolve against, and what the renderer found in it."""
+
+    source: str  # site-relative path of the Markdown file
+    base_path: str = ""  # prefix of every site URL ('' at a domain root)
+    md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
+    links: list[str] = field(default_factory=list)  # internal link targets, for checks
+    images: list[str] = field(default_factory=list)  # local images, as images/... paths
+
+
+def _resolve(ctx: LinkContext, url: str, *, image: bool) -> str:
+    if is_unsafe_url(url):
+        return "#"
+    if url.startswith(("http://", "https://", "mailto:", "tel:", "#", "//", "data:")):
+        return url
+    path, _, frag = url.partition("#")
+    if url.startswith("/"):
+        ctx.links.append(path)
+        return ctx.base_path + url
+    if not path:
+        return url
+    here = posixpath.dirname(ctx.source)
+    target = posixpath.normpath(posixpath.join(here, path))
+    if image or path.startswith("images/"):
+        rel = target.removeprefix("content/") if target.startswith("content/images/") else path
+        ctx.images.append(rel)
+        return f"{ctx.base_path}/{rel}"
+    if path.endswith(".md"):
+        found = ctx.md_urls.get(target)
+        ctx.links.append(found or target)
+        return ctx.base_path + (found or "/" + target) + (f"#{frag}" if frag else "")
+    return url
+
+
+def _rewrite_links(state: StateCore) -> None:
+    ctx: LinkContext | None = state.env.get("ctx")
+    for token in state.tokens:
+        if token.type in ("html_block", "html_inline"):
+            token.content = _defuse_raw_html(token.content)
+        if token.children is None:
+            continue
+        for child in token.children:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                child.attrSet(
+                    "href", _resolve(ctx, href, image=False) if ctx else ("#" if is_unsafe_url(href) else href)
+                )
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                child.attrSet("src", _resolve(ctx, src, image=True) if ctx else ("#" if is_unsafe_url(src) else src))
+            elif child.type == "html_inline":
+                child.content = _defuse_raw_html(child.content)
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The one configured parser of this process (built once: plugin setup is not free)."""
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    anchors_plugin(md, min_level=2, max_level=4)
+    md.core.ruler.push("magsite_links", _rewrite_links)
+    return md
+
+
+def render_markdown(text: str, ctx: LinkContext | None = None) -> str:
+    """Render one Markdown document to HTML, rewriting links through ctx when given."""
+    env: dict[str, Any] = {"ctx": ctx}
+    return parser().render(text, env)
+
+
+def first_paragraph(markdown_html: str) -> str:
+    """Plain text of the first <p> of rendered HTML, for summaries and meta descriptions."""
+    m = re.search(r"<p>(.*?)</p>", markdown_html, re.S)
+    if not m:
+        return ""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split())

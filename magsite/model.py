@@ -1,0 +1,312 @@
+"""Link loaded records into one immutable Site: URLs, ids, tags, lists, related articles. Pure, no I/O."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from magsite.config import SiteConfig
+from magsite.errors import Problem
+from magsite.records import Article, Author, Content, Page, Section
+from magsite.urls import page_url, permalink, slugify
+
+RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
+RELATED_COUNT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Post:
+    """An article linked into the site: its URL and the author, section and tag records it names."""
+
+    article: Article
+    url: str
+    authors: tuple[Author, ...]
+    section: Section
+    tags: tuple[Tag, ...]
+    draft: bool  # shown only because of --drafts
+    future: bool  # shown only because of --future
+
+    def __getattr__(self, name: str) -> object:  # templates read post.title, post.date, ...
+        if name == "article":  # not yet set while unpickling
+            raise AttributeError(name)
+        return getattr(self.article, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A paginated list of posts (front page, a section, an author, a tag), newest first."""
+
+    kind: str  # home | section | author | tag
+    key: str
+    title: str
+    url: str  # first page
+    posts: tuple[Post, ...]
+    per_page: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.posts) // self.per_page))
+
+    def page(self, number: int) -> tuple[Post, ...]:
+        return self.posts[(number - 1) * self.per_page : number * self.per_page]
+
+    def page_url(self, number: int) -> str:
+        return page_url(self.url, number)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    now: datetime
+    posts: tuple[Post, ...]  # newest first
+    sections: tuple[Section, ...]  # by order, then id
+    authors: dict[str, Author]
+    tags: tuple[Tag, ...]  # by slug
+    pages: tuple[Page, ...]
+    home: Listing
+    section_lists: dict[str, Listing]
+    author_lists: dict[str, Listing]
+    tag_lists: dict[str, Listing]
+    related: dict[str, tuple[Post, ...]]  # post url -> related posts
+    neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
+    aliases: dict[str, str]  # old URL -> post URL
+    images: frozenset[str]
+    extra_urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hero(self) -> Post | None:
+        """The front-page lead: the newest featured article, else the newest article."""
+        return next((p for p in self.posts if p.article.featured), self.posts[0] if self.posts else None)
+
+    @property
+    def nav_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.nav)
+
+
+def section_url(section_id: str) -> str:
+    return f"/{section_id}/"
+
+
+def author_url(author_id: str) -> str:
+    return f"/author/{author_id}/"
+
+
+def page_link(page: Page) -> str:
+    return f"/{page.slug}/"
+
+
+def _did_you_mean(value: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def build_site(
+    content: Content,
+    config: SiteConfig,
+    now: datetime,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+) -> tuple[Site, list[Problem]]:
+    """Resolve ids, URLs and lists. Every unknown id, missing image and URL collision is a problem."""
+    problems: list[Problem] = []
+
+    def problem(
+        record: Article | Author | Section | Page, key: str | None, message: str, hint: str | None = None
+    ) -> None:
+        problems.append(Problem(record.source, record.lines.get(key or "", 1) if key else None, message, hint))
+
+    images = frozenset(content.images)
+    sections = content.sections
+    authors = content.authors
+    claimed: dict[str, str] = {f"/{name}/": f"magsite itself (/{name}/ is reserved)" for name in RESERVED}
+
+    def claim(url: str, record: Article | Section | Page, key: str | None = None) -> bool:
+        other = claimed.setdefault(url, record.source)
+        if other != record.source:
+            problem(record, key, f"URL {url} is also produced by {other}", "change the slug or the file name")
+            return False
+        return True
+
+    for section in sorted(sections.values(), key=lambda s: s.source):
+        claim(section_url(section.id), section)
+    for page in content.pages:
+        claim(page_link(page), page, "slug")
+    for author in authors.values():
+        if author.avatar and not author.avatar.startswith(("https://", "http://")) and author.avatar not in images:
+            problem(author, "avatar", f"avatar image {author.avatar!r} not found in content/")
+
+    tag_names: dict[str, str] = {}
+    posts: list[Post] = []
+    for article in sorted(content.articles, key=lambda a: a.source):
+        ok = True
+        for author_id in article.authors:
+            if author_id not in authors:
+                problem(
+                    article,
+                    "author",
+                    f"unknown author '{author_id}'",
+                    _did_you_mean(author_id, authors) or "add it as content/authors/<id>.md",
+                )
+                ok = False
+        section = sections.get(article.section)
+        if section is None:
+            problem(
+                article,
+                "section",
+                f"unknown section '{article.section}'",
+                _did_you_mean(article.section, sections) or "add it as content/sections/<id>.md",
+            )
+            ok = False
+        if article.image and not article.image.remote and article.image.src not in images:
+            problem(
+                article,
+                "image",
+                f"image {article.image.src!r} not found in content/",
+                _did_you_mean(article.image.src, images),
+            )
+            ok = False
+        if not ok or section is None:
+            continue
+        d = article.date
+        url = permalink(
+            config.permalink,
+            section=section.id,
+            slug=article.slug,
+            year=f"{d.year:04d}",
+            month=f"{d.month:02d}",
+            day=f"{d.day:02d}",
+        )
+        is_future = article.date > now
+        shown = (drafts or not article.draft) and (future or not is_future)
+        if not claim(url, article, "slug") or not shown:
+            continue
+        tags = []
+        for name in article.tags:
+            slug = slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+            tags.append(Tag(tag_names.setdefault(slug, name), slug, f"/tag/{slug}/"))
+        posts.append(
+            Post(
+                article,
+                url,
+                tuple(authors[a] for a in article.authors),
+                section,
+                tuple(dict.fromkeys(tags)),
+                article.draft,
+                is_future,
+            )
+        )
+
+    aliases: dict[str, str] = {}
+    for post in posts:
+        for alias in post.article.aliases:
+            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            if claim(url, post.article, "aliases"):
+                aliases[url] = post.url
+
+    posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
+    per_page = config.per_page
+    by_section: dict[str, list[Post]] = defaultdict(list)
+    by_author: dict[str, list[Post]] = defaultdict(list)
+    by_tag: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_section[post.section.id].append(post)
+        for author in post.authors:
+            by_author[author.id].append(post)
+        for tag in post.tags:
+            by_tag[tag.slug].append(post)
+
+    ordered_sections = tuple(sorted(sections.values(), key=lambda s: (s.order, s.id)))
+    tags = tuple(sorted({t.slug: t for p in posts for t in p.tags}.values(), key=lambda t: t.slug))
+    site = Site(
+        config=config,
+        now=now,
+        posts=tuple(posts),
+        sections=ordered_sections,
+        authors=dict(sorted(authors.items())),
+        tags=tags,
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        home=Listing("home", "", config.title, "/", tuple(posts), per_page),
+        section_lists={
+            s.id: Listing("section", s.id, s.title, section_url(s.id), tuple(by_section[s.id]), per_page)
+            for s in ordered_sections
+        },
+        author_lists={
+            a: Listing("author", a, authors[a].name, author_url(a), tuple(by_author[a]), per_page)
+            for a in sorted(authors)
+        },
+        tag_lists={t.slug: Listing("tag", t.slug, t.name, t.url, tuple(by_tag[t.slug]), per_page) for t in tags},
+        related=_related(posts, by_section, by_tag),
+        neighbours=_neighbours(by_section),
+        aliases=dict(sorted(aliases.items())),
+        images=images,
+    )
+    for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
+        for number in range(2, listing.page_count + 1):
+            url = listing.page_url(number)
+            if url in claimed:
+                problems.append(Problem(claimed[url], None, f"URL {url} is needed for page {number} of {listing.url}"))
+    return site, problems
+
+
+def _related(
+    posts: list[Post], by_section: dict[str, list[Post]], by_tag: dict[str, list[Post]]
+) -> dict[str, tuple[Post, ...]]:
+    """Up to RELATED_COUNT posts sharing tags or the section, most shared first, then newest.
+
+    Candidates are each post's nearest neighbours in time within each of its tags and its section,
+    which keeps the work linear in the number of posts at magazine scale.
+    """
+    position: dict[tuple[str, int], int] = {}
+    for slug, members in by_tag.items():
+        for i, p in enumerate(members):
+            position[(slug, id(p))] = i
+    section_pos = {id(p): i for members in by_section.values() for i, p in enumerate(members)}
+    related: dict[str, tuple[Post, ...]] = {}
+    reach = 6
+    for post in posts:
+        mine = {t.slug for t in post.tags}
+        candidates: dict[int, Post] = {}
+        for slug in mine:
+            members = by_tag[slug]
+            i = position[(slug, id(post))]
+            for p in members[max(0, i - reach) : i + reach + 1]:
+                candidates[id(p)] = p
+        members = by_section[post.section.id]
+        i = section_pos[id(post)]
+        for p in members[max(0, i - reach) : i + reach + 1]:
+            candidates[id(p)] = p
+        candidates.pop(id(post), None)
+
+        ranked = sorted(
+            (
+                -(len(mine.intersection(t.slug for t in p.tags)) + (p.section is post.section)),
+                -p.article.date.timestamp(),
+                p.url,
+                p,
+            )
+            for p in candidates.values()
+        )
+        related[post.url] = tuple(r[-1] for r in ranked[:RELATED_COUNT])
+    return related
+
+
+def _neighbours(by_section: dict[str, list[Post]]) -> dict[str, tuple[Post | None, Post | None]]:
+    result: dict[str, tuple[Post | None, Post | None]] = {}
+    for members in by_section.values():
+        for i, post in enumerate(members):
+            older = members[i + 1] if i + 1 < len(members) else None
+            newer = members[i - 1] if i > 0 else None
+            result[post.url] = (older, newer)
+    return result
