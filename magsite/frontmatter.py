@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -17,10 +17,11 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """A safe loader that leaves timestamps as text, so a bad date is reported at its key, not as a crash."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
 _MAX_NODES = 100_000  # guards against "billion laughs" alias expansion

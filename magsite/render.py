@@ -15,6 +15,7 @@ from magsite.errors import Problem
 from magsite.feeds import rss_feed
 from magsite.markdown import LinkContext, first_paragraph, render_markdown
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
+from magsite.records import Image
 from magsite.sitemaps import robots_txt, sitemap
 from magsite.theme import Theme, asset_name
 from magsite.urls import output_path
@@ -139,6 +140,10 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
 
     def media(src: str) -> str:
         return url(src if src.startswith(("http://", "https://")) else f"/{src}")
+
+    def picture(image: Image, sizes: str = "100vw", hero: bool = False) -> Markup:
+        loading = 'fetchpriority="high"' if hero else 'loading="lazy" decoding="async"'
+        return Markup('<img src="{}" alt="{}" {}>').format(media(image.src), image.alt, Markup(loading))
 
     bios = {a.id: Markup(bodies[a.source]) for a in site.authors.values()}
     env.globals.update(
