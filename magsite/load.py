@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.fields import Fields
-from magsite.frontmatter import Document, read_document
+from magsite.frontmatter import Document, decode, parse_document, read_document
 from magsite.records import Article, Author, Content, Image, Page, Section
 from magsite.urls import is_slug, slugify
 
@@ -33,6 +34,7 @@ ARTICLE_KEYS = [
     "aliases",
 ]
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
+R = TypeVar("R")
 
 
 def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
@@ -47,28 +49,68 @@ def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, 
             yield file, file.relative_to(site_dir).as_posix()
 
 
-def load_content(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Problem]]:
-    """Read every article, author, section, page and image name under site_dir/content."""
+Record = Article | Author | Section | Page
+# site-relative path -> (digest of the file's bytes, its record or None, its problems); valid for one config
+LoadMemo = dict[str, tuple[bytes, Record | None, list[Problem]]]
+
+
+def load_content(site_dir: Path, config: SiteConfig, memo: LoadMemo | None = None) -> tuple[Content, list[Problem]]:
+    """Read every article, author, section, page and image name under site_dir/content.
+
+    With a memo (kept by the preview server between builds), files whose bytes are unchanged are not parsed again.
+    """
     problems: list[Problem] = []
     inside = site_dir.resolve()
+    seen: set[str] = set()
 
-    def documents(folder: str, *, required: bool = True) -> Iterator[Document]:
+    def records(
+        folder: str, make: Callable[[Document, list[Problem]], R | None], *, required: bool = True
+    ) -> Iterator[R]:
         for file, rel in walk(site_dir, f"content/{folder}", ".md"):
             if file.is_symlink() and not file.resolve().is_relative_to(inside):
                 problems.append(Problem(rel, None, "symlink leads outside the site folder"))
                 continue
-            doc, found = read_document(file, rel, required=required)
+            if memo is None:
+                doc, found = read_document(file, rel, required=required)
+                record = make(doc, found) if doc is not None else None
+            else:
+                record, found = _memoized(memo, file, rel, required, make)
+                seen.add(rel)
             problems.extend(found)
-            if doc is not None:
-                yield doc
+            if record is not None:
+                yield record
 
     tz = config.tz
-    articles = tuple(a for doc in documents("articles") if (a := _article(doc, tz, problems)) is not None)
-    authors = {a.id: a for doc in documents("authors") if (a := _author(doc, problems)) is not None}
-    sections = {s.id: s for doc in documents("sections") if (s := _section(doc, problems)) is not None}
-    pages = tuple(p for doc in documents("pages", required=False) if (p := _page(doc, problems)) is not None)
+    articles = tuple(records("articles", lambda doc, found: _article(doc, tz, found)))
+    authors = {a.id: a for a in records("authors", _author)}
+    sections = {s.id: s for s in records("sections", _section)}
+    pages = tuple(records("pages", _page, required=False))
     images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
+    if memo is not None:
+        for gone in memo.keys() - seen:
+            del memo[gone]
     return Content(articles, authors, sections, pages, images), problems
+
+
+def _memoized(
+    memo: LoadMemo, file: Path, rel: str, required: bool, make: Callable[[Document, list[Problem]], R | None]
+) -> tuple[R | None, list[Problem]]:
+    """The record of one file, parsed again only when its bytes differ from the memo's."""
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        memo.pop(rel, None)
+        return None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    cached = memo.get(rel)
+    if cached is not None and cached[0] == digest:
+        return cached[1], cached[2]  # type: ignore[return-value]
+    text, found = decode(data, rel)
+    doc, more = parse_document(text, rel, required=required) if text is not None else (None, [])
+    found += more
+    record = make(doc, found) if doc is not None else None
+    memo[rel] = (digest, record, found)
+    return record, found
 
 
 def _id(doc: Document, kind: str, problems: list[Problem]) -> str | None:

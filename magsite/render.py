@@ -44,6 +44,7 @@ class Output:
     path: str  # relative to output/, '/'-separated
     data: bytes | None = None
     file: Path | None = None
+    unchanged: bool = False  # not rendered: the file already in output/ was rendered from the same inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,16 @@ def reading_minutes(markdown: str) -> int:
 
 
 Bodies = dict[str, str]  # source path -> rendered Markdown of a post, page, author bio or section intro
+# source path -> (Markdown, base path, HTML, local images it shows), kept between builds by the preview server
+BodyMemo = dict[str, tuple[str, str, str, tuple[str, ...]]]
 
 
-def render_bodies(site: Site) -> tuple[Bodies, list[Problem]]:
-    """Render all Markdown of the site; links to missing local images are problems."""
+def render_bodies(site: Site, memo: BodyMemo | None = None) -> tuple[Bodies, list[Problem]]:
+    """Render all Markdown of the site; links to missing local images are problems.
+
+    With a memo, a document whose text is unchanged keeps its HTML, unless it links to other Markdown files
+    (their URLs may have moved).
+    """
     config = site.config
     md_urls = {p.article.source: p.url for p in site.posts} | {pg.source: page_link(pg) for pg in site.pages}
     problems: list[Problem] = []
@@ -104,18 +111,38 @@ def render_bodies(site: Site) -> tuple[Bodies, list[Problem]]:
     documents += [(a.source, a.bio, 1) for a in site.authors.values()]
     documents += [(s.source, s.intro, 1) for s in site.sections]
     for source, text, first_line in documents:
-        ctx = LinkContext(source, config.base_path, md_urls)
-        html[source] = render_markdown(text, ctx)
-        for src in ctx.images:
+        cached = memo.get(source) if memo is not None else None
+        if cached is not None and cached[0] == text and cached[1] == config.base_path and ".md" not in text:
+            html[source], images = cached[2], cached[3]
+        else:
+            ctx = LinkContext(source, config.base_path, md_urls)
+            html[source] = render_markdown(text, ctx)
+            images = tuple(ctx.images)
+            if memo is not None:
+                memo[source] = (text, config.base_path, html[source], images)
+        for src in images:
             if src not in site.images:
                 at = text.find(src)
                 line = first_line + (text.count("\n", 0, at) if at >= 0 else 0)
                 problems.append(Problem(source, line, f"image {src!r} not found in content/"))
+    if memo is not None:
+        for gone in memo.keys() - html.keys():
+            del memo[gone]
     return html, problems
 
 
-def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, site_dir: Path) -> list[Output]:
-    """Render every page, feed and sitemap of the site; static files and images are listed for copying."""
+def render_site(
+    site: Site,
+    bodies: Bodies,
+    theme: Theme,
+    env: jinja2.Environment,
+    site_dir: Path,
+    skip: frozenset[str] = frozenset(),
+) -> list[Output]:
+    """Render every page, feed and sitemap of the site; static files and images are listed for copying.
+
+    Pages whose output path is in `skip` are not rendered but listed as unchanged (see magsite/pagekeys.py).
+    """
     config = site.config
     outputs: list[Output] = []
 
@@ -154,6 +181,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         summary=summary,
         section_url=section_url,
         author_url=author_url,
+        picture=picture,
         reading_minutes=reading_minutes,
         pages={p.slug: p for p in site.pages},
     )
@@ -165,13 +193,22 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         isodate=lambda d: d.isoformat(timespec="seconds"),
     )
     card_template = env.get_template("partials/card.html")
-    cards = {p.url: Markup(card_template.render(post=p)) for p in site.posts}
-    env.globals["card"] = lambda post: cards[post.url]
+    cards: dict[str, Markup] = {}
+
+    def card(post: Post) -> Markup:
+        if post.url not in cards:
+            cards[post.url] = Markup(card_template.render(post=post))
+        return cards[post.url]
+
+    env.globals["card"] = card
     site_feed = (("RSS", "/feed.xml"),)
 
     def page(template: str, path_url: str, meta: Meta, **context: object) -> Output:
+        path = output_path(path_url)
+        if path in skip:
+            return Output(path, unchanged=True)
         html = env.get_template(template).render(page=meta, **context)
-        return Output(output_path(path_url), html.encode())
+        return Output(path, html.encode())
 
     def listing_pages(listing: Listing, template: str, description: str, **context: object) -> Iterator[Output]:
         count = listing.page_count

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from magsite.errors import ContentError, Problem
 
@@ -69,7 +70,21 @@ def asset_name(rel: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds (serve); Jinja compiles again when a source changes."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(theme: Theme, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
     loader = jinja2.ChoiceLoader(
         [
@@ -85,4 +100,23 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
+        bytecode_cache=bytecode_cache,
     )
+
+
+def template_problem(err: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """A template mistake as a Problem at the template's file and line, so it is reported, not a traceback."""
+    where, line = None, None
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        where, line = err.filename, err.lineno
+    else:  # Jinja rewrites tracebacks so that template frames carry the template's file and line
+        tb = err.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".html"):
+                where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    path = Path(where) if where else None
+    if path is not None and path.is_relative_to(site_dir.absolute()):
+        path = path.relative_to(site_dir.absolute())
+    message = err.message or type(err).__name__
+    return Problem(path.as_posix() if path else "templates", line, f"template error: {message}")

@@ -1,9 +1,11 @@
-"""Write outputs into a fresh staging folder, then swap it with output/ in one step."""
+"""Write outputs into a fresh staging folder, then swap it with output/ in one step (or, for the preview, update
+output/ in place file by file)."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -46,6 +48,7 @@ def write_outputs(outputs: Iterable[Output], out_dir: Path) -> int:
         staging.mkdir()
         made: set[Path] = set()
         for output in outputs:
+            assert not output.unchanged, f"{output.path} was not rendered"
             if output.path in seen:
                 raise ContentError([Problem(output.path, None, "two outputs were written to this path")])
             seen.add(output.path)
@@ -73,3 +76,53 @@ def write_outputs(outputs: Iterable[Output], out_dir: Path) -> int:
     for leftover in (staging, old):  # after the swap, one of them holds the previous site
         shutil.rmtree(leftover, ignore_errors=True)
     return count
+
+
+def fingerprint(output: Output) -> str:
+    """What identifies an output's bytes: a hash of its data, or the size and time of the file it copies."""
+    if output.file is not None:
+        st = output.file.stat()
+        return f"file:{output.file}:{st.st_size}:{st.st_mtime_ns}"
+    return hashlib.blake2b(output.data or b"", digest_size=16).hexdigest()
+
+
+def update_outputs(
+    outputs: Iterable[Output], out_dir: Path, previous: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Bring out_dir, last written with the `previous` fingerprints, up to date in place (for the preview server).
+
+    Only files whose fingerprint changed are written, each atomically; files no longer produced are deleted.
+    Returns the new fingerprints and the changed paths. Outputs marked unchanged keep their file.
+    """
+    current: dict[str, str] = {}
+    changed: list[str] = []
+    try:
+        for output in outputs:
+            if output.path in current:
+                raise ContentError([Problem(output.path, None, "two outputs were written to this path")])
+            if output.unchanged:
+                current[output.path] = previous[output.path]
+                continue
+            current[output.path] = fingerprint(output)
+            if previous.get(output.path) == current[output.path]:
+                continue
+            target = out_dir / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.tmp")
+            if output.file is not None:
+                shutil.copyfile(output.file, temp)
+            else:
+                temp.write_bytes(output.data or b"")
+            os.replace(temp, target)
+            changed.append(output.path)
+        for gone in sorted(previous.keys() - current.keys()):
+            (out_dir / gone).unlink(missing_ok=True)
+            changed.append(gone)
+            folder = (out_dir / gone).parent
+            while folder != out_dir and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    except OSError as err:
+        where = err.filename or out_dir
+        raise ContentError([Problem(str(where), None, f"cannot write output: {err.strerror or err}")]) from None
+    return current, changed

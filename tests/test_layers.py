@@ -17,8 +17,10 @@ LAYERS = [
     {"markdown", "theme"},
     {"feeds", "sitemaps"},
     {"render"},
-    {"write"},
+    {"pagekeys", "write"},
     {"build"},
+    {"watch", "serve"},
+    {"preview"},
     {"cli"},
 ]
 

@@ -1,0 +1,104 @@
+"""`magsite serve`: build, serve output/, rebuild what each burst of saves affects, and reload open pages."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from magsite.build import BuildMemo, BuildOptions, build
+from magsite.config import CONFIG_FILE
+from magsite.errors import ContentError
+from magsite.serve import Hub, start_server, url_of
+from magsite.theme import BUILTIN_THEMES
+from magsite.watch import watch_changes
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000  # the next free port is taken when this one is in use; 0 lets the system choose
+    drafts: bool = True  # show drafts and scheduled articles (flagged on their pages)
+    open_browser: bool = False
+    output: Path | None = None  # default: <site>/output
+
+
+def preview(
+    site_dir: Path, options: PreviewOptions, echo: Echo, warn: Echo, stop: threading.Event | None = None
+) -> int:
+    """Run the preview until Ctrl-C (or stop is set); returns the exit code.
+
+    Content problems never stop it: they are printed, shown over the open pages, and the last good build
+    keeps being served until a save fixes them.
+    """
+    if not (site_dir / CONFIG_FILE).is_file():
+        warn(f"{site_dir / CONFIG_FILE}: not found (pass --site DIR, the folder holding {CONFIG_FILE})")
+        return 1
+    stop = stop or threading.Event()
+    out_dir = (options.output or site_dir / "output").absolute()
+    build_options = BuildOptions(drafts=options.drafts, future=options.drafts, output=out_dir)
+    memo = BuildMemo()
+    hub = Hub()
+
+    def rebuild(changed: set[str]) -> None:
+        nonlocal memo
+        started = time.perf_counter()
+        try:
+            result = build(site_dir, build_options, memo=memo)
+        except ContentError as err:
+            lines = tuple(p.format() for p in err.problems)
+            for line in lines:
+                warn(line)
+            warn(f"{len(lines)} problem(s); still serving the last good build")
+            hub.failed(lines)
+            return
+        except Exception as err:  # a bug in magsite must not end the preview
+            warn(traceback.format_exc().rstrip())
+            memo = BuildMemo()
+            hub.failed((f"magsite: internal error: {type(err).__name__}: {err}",))
+            return
+        for warning in result.warnings:
+            warn(warning.format())
+        base = memo.config.base_path if memo.config else ""
+        if result.changed:
+            css = tuple(f"{base}/{p}" for p in sorted(memo.written) if p.startswith("static/") and p.endswith(".css"))
+            hub.built(bool(changed) and all(p.endswith(".css") for p in changed), css, base)
+        else:
+            hub.unchanged()
+        seconds = time.perf_counter() - started
+        echo(f"built in {seconds:.2f} s: {len(result.changed)} file(s) written or removed")
+
+    echo("building…")
+    rebuild(set())
+    try:
+        server, note = start_server(out_dir, hub, options.host, options.port)
+    except OSError as err:
+        warn(f"cannot serve on {options.host}:{options.port}: {err.strerror or err}")
+        return 1
+    if note:
+        warn(note)
+    url = url_of(server, hub.state.base_path)
+    shown = "drafts and scheduled articles shown, flagged on their pages" if options.drafts else "published only"
+    echo(f"serving {url} ({shown}); press Ctrl-C to stop")
+    if options.open_browser:
+        webbrowser.open(url)
+    try:
+        for changed in watch_changes(site_dir, stop, extra=BUILTIN_THEMES):
+            names = sorted(changed)
+            echo(f"changed: {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+            rebuild(changed)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        hub.close()
+        server.shutdown()
+        server.server_close()
+    echo("stopped")
+    return 0
