@@ -71,34 +71,37 @@ def preview(
             hub.built(bool(changed) and all(p.endswith(".css") for p in changed), css, base)
         else:
             hub.unchanged()
-        seconds = time.perf_counter() - started
-        echo(f"built in {seconds:.2f} s: {len(result.changed)} file(s) written or removed")
+        if changed or result.changed:
+            seconds = time.perf_counter() - started
+            echo(f"built in {seconds:.2f} s: {len(result.changed)} file(s) written or removed")
 
-    echo("building…")
-    rebuild(set())
+    server = None
     try:
-        server, note = start_server(out_dir, hub, options.host, options.port)
-    except OSError as err:
-        warn(f"cannot serve on {options.host}:{options.port}: {err.strerror or err}")
-        return 1
-    if note:
-        warn(note)
-    url = url_of(server, hub.state.base_path)
-    shown = "drafts and scheduled articles shown, flagged on their pages" if options.drafts else "published only"
-    echo(f"serving {url} ({shown}); press Ctrl-C to stop")
-    if options.open_browser:
-        webbrowser.open(url)
-    try:
+        echo("building…")
+        rebuild(set())
+        try:
+            server, note = start_server(out_dir, hub, options.host, options.port)
+        except OSError as err:
+            warn(f"cannot serve on {options.host}:{options.port}: {err.strerror or err}")
+            return 1
+        if note:
+            warn(note)
+        url = url_of(server, hub.state.base_path)
+        shown = "drafts and scheduled articles shown, flagged on their pages" if options.drafts else "published only"
+        echo(f"serving {url} ({shown}); press Ctrl-C to stop")
+        if options.open_browser:
+            webbrowser.open(url)
         for changed in watch_changes(site_dir, stop, extra=BUILTIN_THEMES):
-            names = sorted(changed)
-            echo(f"changed: {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+            if names := sorted(changed):
+                echo(f"changed: {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
             rebuild(changed)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
         hub.close()
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
     echo("stopped")
     return 0

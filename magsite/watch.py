@@ -44,8 +44,10 @@ def _shown(path: str, site_dir: Path) -> str:
 def watch_changes(site_dir: Path, stop: threading.Event, extra: Iterable[Path] = ()) -> Iterator[set[str]]:
     """Yield the set of changed source paths once per burst of saves, until stop is set.
 
-    Changes that arrive while the caller is still rebuilding are gathered into the next set. The site's
-    folders are watched one by one, not the site folder, so output/ and a .venv inside it cost nothing.
+    Each time watching (re)starts, a first set is yielded once it runs, empty if nothing changed: a rebuild
+    then catches what changed before. Changes that arrive while the caller is still rebuilding are gathered
+    into the next set. The site's folders are watched one by one, not the site folder, so output/ and a .venv
+    inside it cost nothing.
     """
     extra = tuple(extra)
     config = site_dir / CONFIG_FILE
@@ -59,6 +61,7 @@ def watch_changes(site_dir: Path, stop: threading.Event, extra: Iterable[Path] =
             batches = watchfiles.watch(
                 *roots, stop_event=stop, step=QUIET_MS, rust_timeout=POLL_MS, yield_on_timeout=True
             )
+        started = False
         for batch in batches:
             changed = {_shown(path, site_dir) for _, path in batch}
             if (now := _signature(config)) != config_seen:
@@ -67,7 +70,8 @@ def watch_changes(site_dir: Path, stop: threading.Event, extra: Iterable[Path] =
             now_roots = watched_roots(site_dir, extra)
             moved = now_roots != roots
             changed |= {_shown(os.fspath(r), site_dir) for r in set(now_roots) - set(roots)}
-            if changed:
+            if changed or not started:
+                started = True
                 yield changed
             if moved or stop.is_set():
                 break
