@@ -12,6 +12,7 @@
 
   function apply(state) {
     latest = state;
+    document.documentElement.dataset.magsitePreview = "live"; // connected: saves will show up here
     showProblems(state.problems);
     if (state.build === 0 || (state.run === run && state.build === build)) return;
     if (state.run === run && build > 0 && build >= state.css_base) {
