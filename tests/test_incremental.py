@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, REPO, run, tree_digest
 
 ARTICLE = "content/articles/2023/05/putins-nightmare-belgorod.md"
@@ -27,7 +26,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "article body": lambda s: edit(s / ARTICLE, "The incident continues to unfold.", "The incident is still unfolding."),
+    "article body": lambda s: edit(
+        s / ARTICLE, "The incident continues to unfold.", "The incident is still unfolding."
+    ),
     "article title": lambda s: edit(s / ARTICLE, "Putin’s Nightmare:", "Putin’s Worst Nightmare:"),
     "article tags": lambda s: edit(s / ARTICLE, "tags: [", "tags: [Drones, "),
     "new article": lambda s: (s / "content/articles/2026/11/new.md").write_text(
@@ -40,13 +41,20 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "section title": lambda s: edit(s / "content/sections/navy.md", "title:", "title: The"),
     "standalone page": lambda s: edit(s / "content/pages/about.md", "title:", "title: All"),
     "config": lambda s: edit(s / "magsite.yaml", "per_page: 12", "per_page: 5"),
-    "template override": lambda s: (s / "templates").mkdir() or (s / "templates/page.html").write_text(
-        '{% extends "theme/page.html" %}{% block main %}<p>Override</p>{{ super() }}{% endblock %}\n'
+    "template override": lambda s: (
+        (s / "templates").mkdir()
+        or (s / "templates/page.html").write_text(
+            '{% extends "theme/page.html" %}{% block main %}<p>Override</p>{{ super() }}{% endblock %}\n'
+        )
     ),
-    "static file override": lambda s: (s / "themes/default/static/css").mkdir(parents=True)
-    or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n"),
-    "removed image": lambda s: (s / "content/images/2023/ukraine-attack-on-russian-missiles.jpg").unlink()
-    or edit(s / ARTICLE, "image:\n", "old_image:\n"),
+    "static file override": lambda s: (
+        (s / "themes/default/static/css").mkdir(parents=True)
+        or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n")
+    ),
+    "removed image": lambda s: (
+        (s / "content/images/2023/ukraine-attack-on-russian-missiles.jpg").unlink()
+        or edit(s / ARTICLE, "image:\n", "old_image:\n")
+    ),
 }
 
 
@@ -98,6 +106,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
     cold = run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "cold")
 
     assert result.exit_code == 0, result.output
+    assert cold.exit_code == 0, cold.output
     assert tree_digest(site / "output") == tree_digest(tmp_path / "cold")
 
 
