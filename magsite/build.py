@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,14 +12,18 @@ from pathlib import Path
 
 import jinja2
 
-from magsite.config import SiteConfig, load_config
-from magsite.errors import ContentError, Problem, raise_if_errors
-from magsite.load import LoadMemo, load_content
+from magsite import __version__
+from magsite.bodies import Bodies
+from magsite.cache import digest, open_cache
+from magsite.config import load_config
+from magsite.errors import ContentError, Problem
+from magsite.load import load_content
 from magsite.model import build_site
-from magsite.pagekeys import page_keys, shared_key
-from magsite.render import BodyMemo, Output, render_bodies, render_site
-from magsite.theme import MemoryBytecodeCache, find_theme, make_environment, template_problem
-from magsite.write import fingerprint, update_outputs, write_outputs
+from magsite.render import render_site
+from magsite.theme import find_theme, make_environment, template_problem
+from magsite.write import write_outputs
+
+OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,47 +32,27 @@ class BuildOptions:
     future: bool = False  # include articles dated after `now`
     now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
     output: Path | None = None  # default: <site>/output
+    cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
+    workers: int = 0  # processes for heavy stages; 0: one per core
 
 
 @dataclass
 class BuildResult:
     output: Path
     files: int
+    written: int  # files rendered or copied by this build; the others were unchanged
     pages: dict[str, int]  # page kind -> count
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
-    changed: list[str] = field(default_factory=list)  # output paths written or deleted
-
-
-@dataclass
-class BuildMemo:
-    """What one build keeps in memory so the next build of the same site redoes only what changed (serve).
-
-    Parsed files and rendered Markdown are reused when their text is unchanged; a page is rendered again only
-    when its key (magsite/pagekeys.py) differs; output/ is then updated in place, file by file.
-    """
-
-    config: SiteConfig | None = None
-    documents: LoadMemo = field(default_factory=dict)
-    bodies: BodyMemo = field(default_factory=dict)
-    templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-    output: Path | None = None  # the folder the last build wrote, None when it must be written whole
-    shared: object | None = None  # shared page key of the last build
-    pages: dict[str, object] = field(default_factory=dict)  # output path -> key of the page written there
-    written: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint of the file there
 
 
 def build(
-    site_dir: Path,
-    options: BuildOptions = BuildOptions(),
-    log: Callable[[str], None] | None = None,
-    memo: BuildMemo | None = None,
+    site_dir: Path, options: BuildOptions = BuildOptions(), log: Callable[[str], None] | None = None
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
     Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before anything is written, so the previous output stays as it was. A memo from the previous build
-    makes this one incremental; its output is byte-identical to a build without one.
+    them, before the output folder is touched, so the previous output stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -79,42 +65,46 @@ def build(
         if log:
             log(f"{name}: {timings[name]:.3f} s")
 
+    workers = options.workers or os.cpu_count() or 1
     config = load_config(site_dir)
     theme = find_theme(site_dir, config.theme)
-    if memo is not None and memo.config != config:
-        memo.config = config
-        memo.documents.clear()  # records depend on the config (timezone)
+    salt = digest(__version__, repr(config), str(options.drafts), str(options.future))
+    cache = open_cache(site_dir, salt, enabled=options.cache)
     stage("config")
-    content, problems = load_content(site_dir, config, memo.documents if memo else None)
+    if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            content, problems, files = load_content(site_dir, config, cache.files, pool)
+    else:
+        content, problems, files = load_content(site_dir, config, cache.files)
     stage("load")
     now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
+    bodies = Bodies(site, cache, site_dir)
+    if any(not p.warning for p in problems):
+        problems += bodies.check_all()  # report body problems too, all in one go
+        raise ContentError([p for p in problems if not p.warning])
     stage("model")
-    bodies, more = render_bodies(site, memo.bodies if memo else None)
-    problems += more
-    raise_if_errors(problems)
-    stage("markdown")
-    out_dir = options.output or site_dir / "output"
-    in_place = memo is not None and memo.output == out_dir.absolute() and out_dir.is_dir()
-    skip: frozenset[str] = frozenset()
-    if memo is not None:
-        shared, keys = shared_key(site, theme), page_keys(site, bodies)
-        if in_place and shared is not None and shared == memo.shared:
-            skip = frozenset(path for path, key in keys.items() if memo.pages.get(path) == key)
     try:
-        outputs = render_site(
-            site, bodies, theme, make_environment(theme, memo.templates if memo else None), site_dir, skip
-        )
+        outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
     except jinja2.TemplateError as err:
         raise ContentError([template_problem(err, site_dir)]) from None
     stage("render")
-    if memo is None:
-        write_outputs(outputs, out_dir)
-        changed = [o.path for o in outputs]
-    else:
-        changed = _write_memoized(outputs, out_dir, memo, in_place)
-        memo.shared, memo.pages = shared, keys
+
+    def finish() -> list[Problem]:
+        bodies.save()
+        found = bodies.all_problems()
+        bodies.problems.clear()
+        return found
+
+    out_dir = (options.output or site_dir / "output").absolute()
+    previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
+    previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
+    try:
+        result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
+    except jinja2.TemplateError as err:  # templates render lazily, while writing
+        raise ContentError([template_problem(err, site_dir)]) from None
+    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
     stage("write")
     pages = {
         "home": site.home.page_count,
@@ -125,19 +115,5 @@ def build(
         "page": len(site.pages),
         "redirect": len(site.aliases),
     }
-    return BuildResult(out_dir, len(outputs), pages, [p for p in problems if p.warning], timings, changed)
-
-
-def _write_memoized(outputs: list[Output], out_dir: Path, memo: BuildMemo, in_place: bool) -> list[str]:
-    """Update out_dir in place when the memo knows its files, else write it whole; return the changed paths.
-
-    The memo forgets out_dir until the write has succeeded, so a failed write is followed by a whole one.
-    """
-    memo.output = None
-    if in_place:
-        memo.written, changed = update_outputs(outputs, out_dir, memo.written)
-    else:
-        write_outputs(outputs, out_dir)
-        memo.written, changed = {o.path: fingerprint(o) for o in outputs}, [o.path for o in outputs]
-    memo.output = out_dir.absolute()
-    return changed
+    warnings = [p for p in problems if p.warning]
+    return BuildResult(out_dir, result.files, result.written, pages, warnings, timings)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
+from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from magsite.cache import StatKey, stat_key
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.fields import Fields
-from magsite.frontmatter import Document, decode, parse_document, read_document
+from magsite.frontmatter import Document, read_document
 from magsite.records import Article, Author, Content, Image, Page, Section
 from magsite.urls import is_slug, slugify
 
@@ -34,7 +36,6 @@ ARTICLE_KEYS = [
     "aliases",
 ]
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
-R = TypeVar("R")
 
 
 def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
@@ -49,68 +50,73 @@ def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, 
             yield file, file.relative_to(site_dir).as_posix()
 
 
-Record = Article | Author | Section | Page
-# site-relative path -> (digest of the file's bytes, its record or None, its problems); valid for one config
-LoadMemo = dict[str, tuple[bytes, Record | None, list[Problem]]]
+Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
 
 
-def load_content(site_dir: Path, config: SiteConfig, memo: LoadMemo | None = None) -> tuple[Content, list[Problem]]:
+def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool]) -> Parsed:
+    kind, file, rel, tz, required = job
+    doc, problems = read_document(file, rel, required=required)
+    if doc is None:
+        return None, problems
+    return LOADERS[kind](doc, tz, problems), problems
+
+
+def load_content(
+    site_dir: Path,
+    config: SiteConfig,
+    cached: dict[str, tuple[StatKey, Parsed]] | None = None,
+    pool: Pool | None = None,
+) -> tuple[Content, list[Problem], dict[str, tuple[StatKey, Parsed]]]:
     """Read every article, author, section, page and image name under site_dir/content.
 
-    With a memo (kept by the preview server between builds), files whose bytes are unchanged are not parsed again.
+    Files whose stat is unchanged since the build that filled `cached` are not read again; the rest
+    are parsed in `pool` when one is given. Returns the content, its problems and the new cache entries.
     """
-    problems: list[Problem] = []
+    cached = cached or {}
     inside = site_dir.resolve()
-    seen: set[str] = set()
-
-    def records(
-        folder: str, make: Callable[[Document, list[Problem]], R | None], *, required: bool = True
-    ) -> Iterator[R]:
-        for file, rel in walk(site_dir, f"content/{folder}", ".md"):
-            if file.is_symlink() and not file.resolve().is_relative_to(inside):
-                problems.append(Problem(rel, None, "symlink leads outside the site folder"))
-                continue
-            if memo is None:
-                doc, found = read_document(file, rel, required=required)
-                record = make(doc, found) if doc is not None else None
-            else:
-                record, found = _memoized(memo, file, rel, required, make)
-                seen.add(rel)
-            problems.extend(found)
-            if record is not None:
-                yield record
-
     tz = config.tz
-    articles = tuple(records("articles", lambda doc, found: _article(doc, tz, found)))
-    authors = {a.id: a for a in records("authors", _author)}
-    sections = {s.id: s for s in records("sections", _section)}
-    pages = tuple(records("pages", _page, required=False))
+    results: dict[str, tuple[StatKey, Parsed]] = {}
+    todo: list[tuple[str, tuple[str, Path, str, ZoneInfo, bool]]] = []
+    order: list[tuple[str, str]] = []
+    for kind in ("articles", "authors", "sections", "pages"):
+        for file, rel in walk(site_dir, f"content/{kind}", ".md"):
+            order.append((kind, rel))
+            try:
+                key = stat_key(file.stat())
+            except OSError as err:
+                results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
+                continue
+            if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                results[rel] = (key, (None, [Problem(rel, None, "symlink leads outside the site folder")]))
+            elif rel in cached and cached[rel][0] == key:
+                results[rel] = cached[rel]
+            else:
+                todo.append((rel, (kind, file, rel, tz, kind != "pages")))
+                results[rel] = (key, (None, []))
+    jobs = [job for _, job in todo]
+    parsed = pool.map(_parse_file, jobs, chunksize=64) if pool and len(jobs) > 256 else map(_parse_file, jobs)
+    for (rel, _), result in zip(todo, parsed, strict=True):
+        results[rel] = (results[rel][0], result)
+
+    problems: list[Problem] = []
+    found: dict[str, list[Any]] = {"articles": [], "authors": [], "sections": [], "pages": []}
+    for kind, rel in order:
+        record, more = results[rel][1]
+        problems.extend(more)
+        if record is not None:
+            found[kind].append(record)
     images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
-    if memo is not None:
-        for gone in memo.keys() - seen:
-            del memo[gone]
-    return Content(articles, authors, sections, pages, images), problems
-
-
-def _memoized(
-    memo: LoadMemo, file: Path, rel: str, required: bool, make: Callable[[Document, list[Problem]], R | None]
-) -> tuple[R | None, list[Problem]]:
-    """The record of one file, parsed again only when its bytes differ from the memo's."""
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        memo.pop(rel, None)
-        return None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    cached = memo.get(rel)
-    if cached is not None and cached[0] == digest:
-        return cached[1], cached[2]  # type: ignore[return-value]
-    text, found = decode(data, rel)
-    doc, more = parse_document(text, rel, required=required) if text is not None else (None, [])
-    found += more
-    record = make(doc, found) if doc is not None else None
-    memo[rel] = (digest, record, found)
-    return record, found
+    for rel, (key, (record, more)) in list(results.items()):
+        if isinstance(record, Article) and record.body:  # bodies are re-read when needed: a small cache
+            results[rel] = (key, (replace(record, body=""), more))
+    content = Content(
+        articles=tuple(found["articles"]),
+        authors={a.id: a for a in found["authors"]},
+        sections={s.id: s for s in found["sections"]},
+        pages=tuple(found["pages"]),
+        images=images,
+    )
+    return content, problems, results
 
 
 def _id(doc: Document, kind: str, problems: list[Problem]) -> str | None:
@@ -223,11 +229,14 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
         aliases=aliases,
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
+        words=len(doc.body.split()),
+        md_links=".md" in doc.body,
     )
     return None if any(not p.warning for p in problems[before:]) else article
 
 
-def _author(doc: Document, problems: list[Problem]) -> Author | None:
+def _author(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Author | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     known = ("name", "role", "twitter", "email", "avatar")
     unknown = f.unknown_keys(known, error=False)
@@ -244,11 +253,12 @@ def _author(doc: Document, problems: list[Problem]) -> Author | None:
         avatar=f.text("avatar", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else author
 
 
-def _section(doc: Document, problems: list[Problem]) -> Section | None:
+def _section(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Section | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     unknown = f.unknown_keys(("title", "description", "order", "nav"), error=False)
     before = len(problems)
@@ -263,11 +273,12 @@ def _section(doc: Document, problems: list[Problem]) -> Section | None:
         nav=f.boolean("nav", True),
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else section
 
 
-def _page(doc: Document, problems: list[Problem]) -> Page | None:
+def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     unknown = f.unknown_keys(("title", "description", "slug"), error=False)
     before = len(problems)
@@ -283,5 +294,14 @@ def _page(doc: Document, problems: list[Problem]) -> Page | None:
         description=f.text("description", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else page
+
+
+LOADERS: dict[str, Callable[[Document, ZoneInfo, list[Problem]], Any]] = {
+    "articles": _article,
+    "authors": _author,
+    "sections": _section,
+    "pages": _page,
+}

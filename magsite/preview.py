@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from magsite.build import BuildMemo, BuildOptions, build
-from magsite.config import CONFIG_FILE
+from magsite.build import BuildOptions, build
+from magsite.config import CONFIG_FILE, load_config
 from magsite.errors import ContentError
 from magsite.serve import Hub, start_server, url_of
 from magsite.theme import BUILTIN_THEMES
@@ -43,14 +43,13 @@ def preview(
     stop = stop or threading.Event()
     out_dir = (options.output or site_dir / "output").absolute()
     build_options = BuildOptions(drafts=options.drafts, future=options.drafts, output=out_dir)
-    memo = BuildMemo()
     hub = Hub()
 
     def rebuild(changed: set[str]) -> None:
-        nonlocal memo
         started = time.perf_counter()
         try:
-            result = build(site_dir, build_options, memo=memo)
+            result = build(site_dir, build_options)
+            base_path = load_config(site_dir).base_path
         except ContentError as err:
             lines = tuple(p.format() for p in err.problems)
             for line in lines:
@@ -60,20 +59,18 @@ def preview(
             return
         except Exception as err:  # a bug in magsite must not end the preview
             warn(traceback.format_exc().rstrip())
-            memo = BuildMemo()
             hub.failed((f"magsite: internal error: {type(err).__name__}: {err}",))
             return
         for warning in result.warnings:
             warn(warning.format())
-        base = memo.config.base_path if memo.config else ""
-        if result.changed:
-            css = tuple(f"{base}/{p}" for p in sorted(memo.written) if p.startswith("static/") and p.endswith(".css"))
-            hub.built(bool(changed) and all(p.endswith(".css") for p in changed), css, base)
+        if result.written or hub.state.build == 0:
+            css_only = bool(changed) and all(p.endswith(".css") for p in changed)
+            hub.built(css_only, stylesheets(out_dir, base_path), base_path)
         else:
             hub.unchanged()
-        if changed or result.changed:
+        if changed or result.written:
             seconds = time.perf_counter() - started
-            echo(f"built in {seconds:.2f} s: {len(result.changed)} file(s) written or removed")
+            echo(f"built in {seconds:.2f} s: {result.written} file(s) written")
 
     server = None
     try:
@@ -105,3 +102,9 @@ def preview(
             server.server_close()
     echo("stopped")
     return 0
+
+
+def stylesheets(out_dir: Path, base_path: str) -> tuple[str, ...]:
+    """URLs of the built site's stylesheets, for pages that swap them in after a CSS-only change."""
+    static = out_dir / "static"
+    return tuple(f"{base_path}/static/{p.relative_to(static).as_posix()}" for p in sorted(static.rglob("*.css")))

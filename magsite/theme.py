@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import jinja2.bccache
 
 from magsite.errors import ContentError, Problem
 
@@ -70,21 +69,7 @@ def asset_name(rel: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between builds (serve); Jinja compiles again when a source changes."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-def make_environment(theme: Theme, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def make_environment(theme: Theme) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
     loader = jinja2.ChoiceLoader(
         [
@@ -100,7 +85,6 @@ def make_environment(theme: Theme, bytecode_cache: jinja2.BytecodeCache | None =
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
-        bytecode_cache=bytecode_cache,
     )
 
 

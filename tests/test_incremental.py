@@ -1,121 +1,121 @@
-"""Builds with a memo (what `magsite serve` does on every save) redo only what changed, and write exactly what
-a cold build writes."""
+"""Incremental builds: after any kind of change, the result is byte-identical to a cold build."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import article, make_site, tree_digest
+from conftest import NOW, REPO, run, tree_digest
 
-from magsite.build import BuildMemo, BuildOptions, build
-from magsite.errors import ContentError
-
-NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
-A = "content/articles/2024/05/first-strike.md"
+ARTICLE = "content/articles/2023/05/putins-nightmare-belgorod.md"
 
 
-def stories(n: int) -> dict[str, str]:
-    return {
-        f"content/articles/2024/06/story-{i:02d}.md": article(
-            f"Story {i:02d}", date=f"2024-06-{i:02d}T10:00:00Z", tags="[Drones, Navy]" if i % 2 else "[Drones]"
+def copy_sample(dest: Path) -> Path:
+    shutil.copytree(REPO / "content", dest / "content")
+    shutil.copy(REPO / "magsite.yaml", dest / "magsite.yaml")
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "article body": lambda s: edit(
+        s / ARTICLE, "The incident continues to unfold.", "The incident is still unfolding."
+    ),
+    "article title": lambda s: edit(s / ARTICLE, "Putin’s Nightmare:", "Putin’s Worst Nightmare:"),
+    "article tags": lambda s: edit(s / ARTICLE, "tags: [", "tags: [Drones, "),
+    "new article": lambda s: (s / "content/articles/2026/11/new.md").write_text(
+        "---\ntitle: Brand New\nauthor: maya-carlin\nsection: navy\ndate: 2026-11-24T10:00:00Z\ntags: [Russia]\n"
+        "---\nFresh [link](../../2023/05/putins-nightmare-belgorod.md).\n"
+    ),
+    "deleted article": lambda s: (s / ARTICLE).unlink(),
+    "renamed article": lambda s: (s / ARTICLE).rename(s / "content/articles/2023/05/belgorod.md"),
+    "author bio": lambda s: edit(s / "content/authors/maya-carlin.md", "Maya Carlin", "Maya Carlin (ret.)"),
+    "section title": lambda s: edit(s / "content/sections/navy.md", "title:", "title: The"),
+    "standalone page": lambda s: edit(s / "content/pages/about.md", "title:", "title: All"),
+    "config": lambda s: edit(s / "magsite.yaml", "per_page: 12", "per_page: 5"),
+    "template override": lambda s: (
+        (s / "templates").mkdir()
+        or (s / "templates/page.html").write_text(
+            '{% extends "theme/page.html" %}{% block main %}<p>Override</p>{{ super() }}{% endblock %}\n'
         )
-        for i in range(1, n + 1)
-    }
+    ),
+    "static file override": lambda s: (
+        (s / "themes/default/static/css").mkdir(parents=True)
+        or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n")
+    ),
+    "removed image": lambda s: (
+        (s / "content/images/2023/ukraine-attack-on-russian-missiles.jpg").unlink()
+        or edit(s / ARTICLE, "image:\n", "old_image:\n")
+    ),
+}
 
 
-def write(site: Path, rel: str, text: str) -> None:
-    (site / rel).parent.mkdir(parents=True, exist_ok=True)
-    (site / rel).write_text(text, encoding="utf-8")
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_build_equals_cold_build(tmp_path: Path, change: str) -> None:
+    site = copy_sample(tmp_path / "site")
+    assert run("build", "--site", site, "--now", NOW).exit_code == 0
+    CHANGES[change](site)
+
+    incremental = run("build", "--site", site, "--now", NOW)
+    cold = run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "cold")
+
+    assert incremental.exit_code == 0, incremental.output
+    assert cold.exit_code == 0, cold.output
+    assert tree_digest(site / "output") == tree_digest(tmp_path / "cold")
 
 
-EDITS = [
-    ("body of one article", lambda s: write(s, A, article(body="A new body."))),
-    ("title of one article", lambda s: write(s, A, article("First Strike, Revised", body="A new body."))),
-    ("date moves it up the lists", lambda s: write(s, A, article(date="2024-06-30T09:00:00Z"))),
-    ("new tag", lambda s: write(s, A, article(tags="[Artillery]"))),
-    ("new article", lambda s: write(s, "content/articles/new.md", article("Brand New", date="2024-06-15"))),
-    ("renamed article", lambda s: (s / "content/articles/new.md").rename(s / "content/articles/renamed.md")),
-    ("deleted article", lambda s: (s / "content/articles/2024/06/story-03.md").unlink()),
-    ("draft", lambda s: write(s, "content/articles/draft.md", article("Draft Story", draft="true"))),
-    ("author bio", lambda s: write(s, "content/authors/maya-carlin.md", "---\nname: Maya C.\n---\nNew bio.\n")),
-    ("section", lambda s: write(s, "content/sections/smart-bombs.md", "---\ntitle: Bombs\n---\nIntro.\n")),
-    ("page", lambda s: write(s, "content/pages/about.md", "---\ntitle: About Us\n---\nWho we are.\n")),
-    ("page title", lambda s: write(s, "content/pages/about.md", "---\ntitle: About\n---\nWho we are.\n")),
-    ("template", lambda s: write(s, "templates/partials/card.html", "<p class='card'>{{ post.title }}</p>\n")),
-    ("stylesheet", lambda s: write(s, "themes/default/static/css/main.css", "body { color: navy; }\n")),
-    ("config", lambda s: write(s, "magsite.yaml", (s / "magsite.yaml").read_text().replace("Tests of", "Tested"))),
-    ("image", lambda s: (s / "content/images").mkdir() or shutil.copy(s / "magsite.yaml", s / "content/images/x.svg")),
-]
+def test_unchanged_files_keep_their_mtime_and_nothing_is_written_twice(tmp_path: Path) -> None:
+    site = copy_sample(tmp_path / "site")
+    assert run("build", "--site", site, "--now", NOW).exit_code == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
+
+    again = run("build", "--site", site, "--now", NOW)
+    assert ", 0 written," in again.output
+    CHANGES["article body"](site)
+    edited = run("build", "--site", site, "--now", NOW)
+
+    changed = {p for p, m in mtimes.items() if not p.exists() or p.stat().st_mtime_ns != m}
+    rel = {p.relative_to(site / "output").as_posix() for p in changed}
+    assert "smart-bombs/putins-nightmare-belgorod/index.html" in rel
+    assert "tag/belgorod/index.html" in rel  # a list that shows the article's card
+    assert "navy/index.html" not in rel  # a list that does not
+    assert "about/index.html" not in rel
+    assert f", {len(rel)} written," in edited.output
 
 
-def test_every_memo_build_writes_what_a_cold_build_writes(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", stories(7))
-    options = BuildOptions(drafts=True, future=True, now=NOW)
-    memo = BuildMemo()
-    build(site, options, memo=memo)
-    for what, edit in EDITS:
-        edit(site)
-        build(site, options, memo=memo)
-        cold = tmp_path / "cold"
-        build(site, BuildOptions(drafts=True, future=True, now=NOW, output=cold))
-        assert tree_digest(site / "output") == tree_digest(cold), what
-        shutil.rmtree(cold)
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
+    site = copy_sample(tmp_path / "site")
+    assert run("build", "--site", site, "--now", NOW).exit_code == 0
+    CHANGES["article title"](site)
+    cache = site / ".magsite-cache"
+    for name in ("files.pickle", "manifest.pickle"):
+        data = bytearray((cache / name).read_bytes())
+        data[len(data) // 2] ^= 0xFF  # one flipped byte: the signature no longer matches
+        (cache / name).write_bytes(bytes(data))
+    (cache / "html.sqlite").write_bytes(b"not a database")
+
+    result = run("build", "--site", site, "--now", NOW)
+    cold = run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "cold")
+
+    assert result.exit_code == 0, result.output
+    assert cold.exit_code == 0, cold.output
+    assert tree_digest(site / "output") == tree_digest(tmp_path / "cold")
 
 
-def test_an_article_edit_rewrites_only_its_page_and_the_pages_that_show_it(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", stories(7))
-    options = BuildOptions(now=NOW)
-    memo = BuildMemo()
-    first = build(site, options, memo=memo)
-    assert len(first.changed) == first.files  # the first build writes everything
-    out = site / "output"
-    untouched = out / "smart-bombs/story-07/index.html"
-    before = untouched.stat()
-
-    write(site, A, article(body="A new body."))  # the oldest article: body only
-    assert sorted(build(site, options, memo=memo).changed) == ["feed.xml", "smart-bombs/first-strike/index.html"]
-
-    write(site, A, article("Renamed Strike", body="A new body."))  # its title shows on cards and neighbours
-    changed = set(build(site, options, memo=memo).changed)
-    assert {"smart-bombs/first-strike/index.html", "smart-bombs/story-01/index.html"} <= changed  # older/newer link
-    assert {"page/4/index.html", "smart-bombs/page/4/index.html", "author/maya-carlin/page/4/index.html"} <= changed
-    assert "index.html" not in changed  # the front page shows only the newest articles
-    assert untouched.stat().st_mtime_ns == before.st_mtime_ns and untouched.stat().st_ino == before.st_ino
-
-    (site / A).unlink()
-    result = build(site, options, memo=memo)
-    assert "smart-bombs/first-strike/index.html" in result.changed
-    assert not (out / "smart-bombs/first-strike").exists()
-    for last_page in ("page/4/index.html", "smart-bombs/page/4/index.html", "tag/drones/page/4/index.html"):
-        html = (out / last_page).read_text()
-        assert "Renamed Strike" not in html and "Story 01" in html
-
-
-def test_a_failed_memo_build_leaves_output_untouched_and_the_next_one_recovers(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", stories(3))
-    options = BuildOptions(now=NOW)
-    memo = BuildMemo()
-    build(site, options, memo=memo)
-    before = tree_digest(site / "output")
-    write(site, A, article(author="nobody"))
-    with pytest.raises(ContentError):
-        build(site, options, memo=memo)
-    assert tree_digest(site / "output") == before
-    write(site, A, article("Fixed"))
-    assert build(site, options, memo=memo).changed
-    assert "Fixed" in (site / "output/smart-bombs/first-strike/index.html").read_text()
-
-
-def test_a_template_that_reads_more_of_the_site_turns_skipping_off(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", stories(3))
-    sidebar = "{% for p in site.posts[:1] %}<p class='newest'>{{ p.title }}</p>{% endfor %}\n"
-    write(site, "templates/partials/footer.html", sidebar)
-    options = BuildOptions(now=NOW)
-    memo = BuildMemo()
-    build(site, options, memo=memo)
-    write(site, "content/articles/2024/06/story-03.md", article("Newest Renamed", date="2024-06-03T10:00:00Z"))
-    build(site, options, memo=memo)
-    assert "Newest Renamed" in (site / "output/smart-bombs/story-01/index.html").read_text()
+def test_a_cache_made_with_another_key_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_sample(tmp_path / "site")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    assert run("build", "--site", site, "--now", NOW).exit_code == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "me"))
+    result = run("build", "--site", site, "--now", NOW)
+    assert result.exit_code == 0
+    assert ", 0 written," not in result.output  # nothing was taken from the planted cache
+    assert os.listdir(tmp_path / "me" / "magsite") == ["cache-key"]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, make_site
+from conftest import article, build_site, make_site, tree_digest
 from preview import Preview, eventually
 
 from magsite.serve import Hub, State
@@ -176,6 +176,9 @@ def test_saves_rebuild_the_pages_that_show_them(tmp_path: Path) -> None:
         eventually(lambda: "Renamed Weekly" in preview.text("/smart-bombs/second/"), "the new site title")
     finally:
         assert preview.stop() == 0
+    cold = tmp_path / "cold"
+    assert build_site(site, "--drafts", "--future", "--no-cache", "--output", cold).exit_code == 0
+    assert tree_digest(site / "output") == tree_digest(cold)  # the preview's rebuilds add up to a cold build
 
 
 def test_a_burst_of_saves_is_one_rebuild(tmp_path: Path) -> None:
