@@ -203,7 +203,7 @@ def test_mistakes_keep_the_last_good_site_served_until_fixed(tmp_path: Path) -> 
         (site / A).write_text(article(author="nobody"))
         line = preview.wait_for_line(rf"^{re.escape(A)}:3: unknown author 'nobody'")
         assert preview.request("/smart-bombs/first-strike/")[2].decode() == good
-        assert state(preview)["problems"] == [line]
+        eventually(lambda: state(preview)["problems"] == [line], "the problem in the event stream")
 
         (site / "templates").mkdir()
         (site / "templates/article.html").write_text('{% extends "theme/article.html" %}\n{% block main %}{{ x(\n')
@@ -213,7 +213,7 @@ def test_mistakes_keep_the_last_good_site_served_until_fixed(tmp_path: Path) -> 
 
         (site / "templates/article.html").unlink()
         eventually(lambda: "Fixed Strike" in preview.text("/smart-bombs/first-strike/"), "the fixed article")
-        assert state(preview)["problems"] == []
+        eventually(lambda: state(preview)["problems"] == [], "the problems cleared")
         assert not any("Traceback" in line for line in preview.stderr)
     finally:
         assert preview.stop() == 0
