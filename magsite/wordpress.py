@@ -26,7 +26,19 @@ from magsite.load import load_content
 from magsite.model import RESERVED
 from magsite.urls import is_slug, permalink, slugify
 from magsite.wp_markdown import Picture, to_markdown
-from magsite.wp_sync import CONFLICT, CREATED, EXISTS, KEPT_DELETED, MANIFEST, Planned, Record, read_manifest, sync
+from magsite.wp_sync import (
+    CONFLICT,
+    CREATED,
+    EXISTS,
+    KEPT_DELETED,
+    MANIFEST,
+    UNCHANGED,
+    UPDATED,
+    Planned,
+    Record,
+    read_manifest,
+    sync,
+)
 from magsite.wxr import Export, WpItem, WpTerm, parse_wxr
 
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.I)
@@ -249,13 +261,15 @@ def import_wordpress(export: Path, site_dir: Path, options: ImportOptions, name:
             ]
         )
     config, config_file = _config(site_dir, wxr)
+    section_map, warnings = _section_map(options.section_map, wxr)
     run = _Run(
         export=wxr,
         name=name,
         config=config,
         manifest=manifest,
         media=_Media(options.media_dir, wxr.base_url or wxr.link),
-        section_map=_section_map(options.section_map, wxr),
+        section_map=section_map,
+        notes=warnings,
     )
     if config_file is not None:
         run.planned.append(Planned("config", CONFIG_FILE, config_file, shared=True))
@@ -267,13 +281,13 @@ def import_wordpress(export: Path, site_dir: Path, options: ImportOptions, name:
         run.notes.append(
             Problem(CONFIG_FILE, None, "written with timezone UTC", "set your timezone, then re-run with --update")
         )
-    written = {p.path for p, _ in results}
+    written = {p.path for p, status in results if status in (CREATED, UPDATED, UNCHANGED)}
     _, problems = load_content(site_dir, load_config(site_dir))
     return Report(
         site=str(site_dir),
         counts=_counts(run),
-        skipped=tuple(run.skipped),
-        notes=tuple(run.notes),
+        skipped=tuple(sorted(run.skipped)),
+        notes=tuple(sorted(run.notes)),
         files=tuple(sorted(statuses.items())),
         kept=tuple(kept),
         problems=tuple(p for p in problems if p.path in written and not p.warning),
@@ -313,10 +327,10 @@ def _config(site_dir: Path, wxr: Export) -> tuple[SiteConfig, bytes | None]:
     return config, (text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000)).encode()
 
 
-def _section_map(path: Path | None, wxr: Export) -> dict[str, tuple[str, str]]:
-    """The --section-map file: category slug (or name) -> (section id, title); the title may be ''."""
+def _section_map(path: Path | None, wxr: Export) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
+    """The --section-map file: category slug (or name) -> (section id, title), and its warnings."""
     if path is None:
-        return {}
+        return {}, []
     name = str(path)
     try:
         text, problems = decode(path.read_bytes(), name)
@@ -352,7 +366,8 @@ def _section_map(path: Path | None, wxr: Export) -> dict[str, tuple[str, str]]:
             continue
         result[unquote(category.slug)] = (ident, title)
     raise_if_errors(problems)
-    return result
+    titles = {ident: title for ident, title in reversed(result.values()) if title}  # the first title given wins
+    return {slug: (ident, titles.get(ident, "")) for slug, (ident, _) in result.items()}, problems
 
 
 def _plan(run: _Run) -> None:
@@ -403,8 +418,9 @@ def _plan(run: _Run) -> None:
 
     for item in pages:
         _page(run, item, body)
-    for item in posts:
-        _article(run, item, sections.get(item.id), attachments, guests, body)
+    placed = [p for item in posts if (p := _place(run, item, sections.get(item.id))) is not None]
+    for post in placed:
+        _article(run, post, attachments, guests, body)
     for item in items:
         if item.type in ("post", "page", "attachment", "guest-author"):
             continue
@@ -490,6 +506,11 @@ def _aliases(run: _Run, item: WpItem, url: str, key: str) -> tuple[str, ...]:
         if ".." in alias.split("/") or "\\" in alias or "//" in alias or not alias.startswith("/"):
             run.note(item, f"old URL {alias!r} cannot be an alias; it will not redirect")
             continue
+        last = alias.rsplit("/", 1)[-1]
+        claimed = alias if "?" in alias or "." in last else alias.rstrip("/") + "/"
+        if not run.claim(claimed, key):
+            run.note(item, f"old URL {alias} is now the URL of {run.claimed[claimed]}; it will not redirect")
+            continue
         aliases.append(alias)
     return tuple(aliases)
 
@@ -523,27 +544,35 @@ def _page(run: _Run, item: WpItem, body: Any) -> None:
     run.counts["pages"] += 1
 
 
-def _article(
-    run: _Run,
-    item: WpItem,
-    section: tuple[str, WpTerm | None] | None,
-    attachments: dict[int, WpItem],
-    guests: dict[str, str],
-    body: Any,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """Where an importable post goes, settled for all posts before any is written, so aliases can be checked."""
+
+    item: WpItem
+    section: str
+    category: WpTerm | None  # the category that became the section; the others become tags
+    date: datetime
+    title: str
+    slug: str
+    url: str
+    path: str
+
+
+def _place(run: _Run, item: WpItem, section: tuple[str, WpTerm | None] | None) -> _Placed | None:
+    """Claim a post's URL and file, or count it as skipped."""
     run.counts["posts in the export"] += 1
     if section is None:  # a status that is never imported
         run.counts["posts skipped"] += 1
         reason = {"auto-draft": "auto-draft (never saved by an editor)", "trash": "trashed"}.get(item.status)
         run.note(item, f"{reason or item.status + ' post'}; not imported", skipped=True)
-        return
+        return None
     tz = run.config.tz
     gmt = _when(item.date_gmt, UTC)
     date = gmt.astimezone(tz) if gmt else _when(item.date, tz)
     if date is None:
         run.counts["posts skipped"] += 1
         run.note(item, f"has no valid date ({item.date_gmt or item.date!r}); not imported", skipped=True)
-        return
+        return None
     section_id, category = section
     title = _plain(item.title)
     if not title:
@@ -565,20 +594,27 @@ def _article(
                 run.note(item, f"URL taken by another item; the article's slug is {candidate!r}")
             slug = candidate
             break
+    path = run.path(f"post {item.id}", f"content/articles/{date.year:04d}/{date.month:02d}/{slug}.md", item.id)
+    return _Placed(item, section_id, category, date, title, slug, url, path)
+
+
+def _article(run: _Run, placed: _Placed, attachments: dict[int, WpItem], guests: dict[str, str], body: Any) -> None:
+    item, title, slug, url, path, date = placed.item, placed.title, placed.slug, placed.url, placed.path, placed.date
+    tz = run.config.tz
+    gmt = _when(item.date_gmt, UTC)
     key = f"post {item.id}"
-    path = run.path(key, f"content/articles/{date.year:04d}/{date.month:02d}/{slug}.md", item.id)
 
     meta: dict[str, Any] = {"title": title}
     if dek := _plain(item.excerpt):
         meta["dek"] = dek
     authors = _authors(run, item, guests)
     meta["author"] = authors[0] if len(authors) == 1 else authors
-    meta["section"] = section_id
+    meta["section"] = placed.section
     meta["date"] = date.isoformat(timespec="seconds")
     modified = _when(item.modified_gmt, UTC)
     if gmt and modified and modified > gmt:
         meta["updated"] = modified.astimezone(tz).isoformat(timespec="seconds")
-    tags = _tags(run, item, category)
+    tags = _tags(run, item, placed.category)
     if tags:
         meta["tags"] = tags
     if image := _hero(run, item, attachments):
