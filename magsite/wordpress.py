@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -26,6 +25,7 @@ from magsite.load import load_content
 from magsite.model import RESERVED
 from magsite.urls import is_slug, permalink, slugify
 from magsite.wp_markdown import Picture, to_markdown
+from magsite.wp_media import Media
 from magsite.wp_sync import (
     CONFLICT,
     CREATED,
@@ -95,7 +95,7 @@ class _Run:
     name: str  # the export's file name, as problems print it
     config: SiteConfig
     manifest: dict[str, Record]
-    media: _Media
+    media: Media
     section_map: dict[str, tuple[str, str]]
     planned: list[Planned] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
@@ -136,68 +136,6 @@ class _Run:
 
     def claim(self, url: str, owner: str) -> bool:
         return self.claimed.setdefault(url, owner) == owner
-
-
-class _Media:
-    """Image URLs of the export -> what the site uses: a local copy under images/ when --media-dir has it."""
-
-    def __init__(self, media_dir: Path | None, base_url: str) -> None:
-        self.root = media_dir.resolve() if media_dir else None
-        self.base = base_url + "/" if base_url else ""
-        self.copies: dict[str, Path] = {}  # images/... -> file in media_dir
-        self.by_source: dict[Path, str] = {}
-        self.remote: set[str] = set()
-
-    def absolute(self, url: str) -> str:
-        url = html.unescape(url.strip())
-        return urljoin(self.base, url) if self.base and not url.startswith(("http://", "https://")) else url
-
-    def src(self, url: str) -> str:
-        url = self.absolute(url)
-        local = self._local(url)
-        if local is None:
-            self.remote.add(url)
-            return url
-        return local
-
-    def _local(self, url: str) -> str | None:
-        if self.root is None:
-            return None
-        path = unquote(urlsplit(url).path)
-        _, found, rel = path.partition("/wp-content/uploads/")
-        rel = posixpath.normpath(rel) if found else ""
-        if not rel or rel.startswith((".", "/")):
-            return None
-        for candidate in (self.root / rel, self.root / "wp-content/uploads" / rel, self.root / "uploads" / rel):
-            try:
-                file = candidate.resolve()
-            except OSError:
-                continue
-            if file.is_file() and file.is_relative_to(self.root):
-                return self._copy(file, rel)
-        return None
-
-    def _copy(self, file: Path, rel: str) -> str:
-        if file in self.by_source:
-            return self.by_source[file]
-        folder, name = posixpath.split(rel)
-        stem, ext = posixpath.splitext(name)
-        safe_dir = "/".join(_ascii_slug(p) or "x" for p in folder.split("/") if p)
-        safe_stem = _ascii_slug(stem) or "image"
-        dest = posixpath.join("images", safe_dir, safe_stem + ext.lower())
-        n = 1
-        while dest in self.copies:
-            n += 1
-            dest = posixpath.join("images", safe_dir, f"{safe_stem}-{n}{ext.lower()}")
-        self.copies[dest] = file
-        self.by_source[file] = dest
-        return dest
-
-
-def _ascii_slug(text: str) -> str:
-    """A file-name-safe ASCII slug: Markdown link checks compare paths byte for byte."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9._]+", "-", plain.lower()).strip("-.")
 
 
 def _plain(markup: str) -> str:
@@ -267,7 +205,7 @@ def import_wordpress(export: Path, site_dir: Path, options: ImportOptions, name:
         name=name,
         config=config,
         manifest=manifest,
-        media=_Media(options.media_dir, wxr.base_url or wxr.link),
+        media=Media(options.media_dir, wxr.base_url or wxr.link),
         section_map=section_map,
         notes=warnings,
     )

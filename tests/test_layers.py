@@ -19,7 +19,7 @@ LAYERS = [
     {"render"},
     {"write"},
     {"build"},
-    {"wxr", "wp_markdown", "wp_sync"},  # the WordPress importer writes content files; it never builds
+    {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
     {"wordpress"},
     {"cli"},
 ]
