@@ -224,12 +224,16 @@ def import_wordpress(export: Path, site_dir: Path, options: ImportOptions, name:
     return Report(
         site=str(site_dir),
         counts=_counts(run),
-        skipped=tuple(sorted(run.skipped)),
-        notes=tuple(sorted(run.notes)),
+        skipped=tuple(sorted(run.skipped, key=_by_place)),
+        notes=tuple(sorted(run.notes, key=_by_place)),
         files=tuple(sorted(statuses.items())),
         kept=tuple(kept),
         problems=tuple(p for p in problems if p.path in written and not p.warning),
     )
+
+
+def _by_place(p: Problem) -> tuple[str, int, str]:
+    return p.path, p.line or 0, p.message
 
 
 def _kept(planned: Planned, status: str) -> Problem:
