@@ -220,7 +220,7 @@ def import_wordpress(export: Path, site_dir: Path, options: ImportOptions, name:
             Problem(CONFIG_FILE, None, "written with timezone UTC", "set your timezone, then re-run with --update")
         )
     written = {p.path for p, status in results if status in (CREATED, UPDATED, UNCHANGED)}
-    _, problems = load_content(site_dir, load_config(site_dir))
+    _, problems, _ = load_content(site_dir, load_config(site_dir))
     return Report(
         site=str(site_dir),
         counts=_counts(run),
