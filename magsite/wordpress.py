@@ -313,7 +313,7 @@ def _section_map(path: Path | None, wxr: Export) -> tuple[dict[str, tuple[str, s
 
 
 def _plan(run: _Run) -> None:
-    """Every file the import wants, in a fixed order: authors, sections, pages, articles, images."""
+    """Every file the import wants, in a fixed order: pages, articles, sections, authors, images."""
     wxr = run.export
     items = [i for i in wxr.items if i.id]
     for item in wxr.items:
@@ -423,14 +423,19 @@ def _section_of(run: _Run, item: WpItem) -> tuple[str, WpTerm | None]:
     return ident, category
 
 
+def _old_path(run: _Run, path: str) -> str:
+    """A URL path of the WordPress site, decoded and relative to its home (which may be in a sub-folder)."""
+    home = urlsplit(run.export.link).path.rstrip("/")
+    path = unquote(path) or "/"
+    return (path[len(home) :] or "/") if home and path.startswith(home + "/") else path
+
+
 def _aliases(run: _Run, item: WpItem, url: str, key: str) -> tuple[str, ...]:
     """Old URLs of a post, relative to the WordPress home: its permalink, its old slugs, `/?p=ID`."""
-    home = urlsplit(run.export.link).path.rstrip("/")
     parts = urlsplit(item.link)
     paths = []
     if parts.path or parts.query:
-        path = unquote(parts.path) or "/"
-        path = (path[len(home) :] or "/") if home and path.startswith(home + "/") else path
+        path = _old_path(run, parts.path)
         query = f"?{parts.query}" if parts.query else ""
         paths.append(path + query)
         stem = path.rstrip("/")
@@ -477,10 +482,8 @@ def _page(run: _Run, item: WpItem, body: Any) -> None:
         meta["description"] = description
     if posixpath.splitext(posixpath.basename(path))[0] != slug:
         meta["slug"] = slug
-    old = unquote(urlsplit(item.link).path)
-    home = urlsplit(run.export.link).path.rstrip("/")
-    old = old[len(home) :] if home and old.startswith(home + "/") else old
-    if old and old.rstrip("/") != f"/{slug}":
+    old = _old_path(run, urlsplit(item.link).path)
+    if urlsplit(item.link).path and old.rstrip("/") != f"/{slug}":
         run.note(item, f"old URL {old} has no redirect to the page's new URL /{slug}/ (pages take no aliases)")
     run.planned.append(Planned(key, path, _document(meta, body(item))))
     run.counts["pages"] += 1

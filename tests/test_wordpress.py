@@ -85,7 +85,7 @@ def test_posts_become_articles_with_every_field_mapped(imported: tuple[Path, str
 
 
 def test_authors_sections_and_pages_are_written(imported: tuple[Path, str]) -> None:
-    site, _ = imported
+    site, output = imported
     names = {p.stem: front_matter(p)[0]["name"] for p in (site / "content/authors").glob("*.md")}
     # login slugified as the id, display name (or first + last name) as the name; guest authors too
     assert names == {
@@ -104,6 +104,7 @@ def test_authors_sections_and_pages_are_written(imported: tuple[Path, str]) -> N
     assert sorted(pages) == ["about", "masthead", "search-303"]  # /search/ is magsite's own page
     assert pages["about"][0] == {"title": "About Frontline Defense"}
     assert "[desk@frontline.example.com](mailto:desk@frontline.example.com)" in pages["about"][1]
+    assert 'item 302 "Masthead": old URL /about/masthead/ has no redirect to the page\'s new URL /masthead/' in output
 
 
 def test_statuses_drafts_scheduled_private_and_trash(imported: tuple[Path, str]) -> None:
