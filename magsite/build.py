@@ -83,12 +83,12 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         files, pages = summary
         return BuildResult(out_dir, files, 0, pages, [], timings)
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    import jinja2
+
     from magsite.bodies import Bodies
     from magsite.load import load_content
     from magsite.model import build_site
     from magsite.render import render_site
-    import jinja2
-
     from magsite.theme import make_environment, template_problem
     from magsite.write import write_outputs
 

@@ -74,7 +74,6 @@ def asset_name(rel: str, data: bytes) -> str:
 def make_environment(theme: Theme) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
     import jinja2  # not needed by builds that render nothing
-
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
@@ -94,6 +93,8 @@ def make_environment(theme: Theme) -> jinja2.Environment:
 
 def template_problem(err: jinja2.TemplateError, site_dir: Path) -> Problem:
     """A template mistake as a Problem at the template's file and line, so it is reported, not a traceback."""
+    import jinja2
+
     where, line = None, None
     if isinstance(err, jinja2.TemplateSyntaxError):
         where, line = err.filename, err.lineno
