@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 import traceback
@@ -29,10 +31,8 @@ class PreviewOptions:
     output: Path | None = None  # default: <site>/output
 
 
-def preview(
-    site_dir: Path, options: PreviewOptions, echo: Echo, warn: Echo, stop: threading.Event | None = None
-) -> int:
-    """Run the preview until Ctrl-C (or stop is set); returns the exit code.
+def preview(site_dir: Path, options: PreviewOptions, echo: Echo, warn: Echo) -> int:
+    """Run the preview until Ctrl-C; returns the exit code.
 
     Content problems never stop it: they are printed, shown over the open pages, and the last good build
     keeps being served until a save fixes them.
@@ -40,7 +40,7 @@ def preview(
     if not (site_dir / CONFIG_FILE).is_file():
         warn(f"{site_dir / CONFIG_FILE}: not found (pass --site DIR, the folder holding {CONFIG_FILE})")
         return 1
-    stop = stop or threading.Event()
+    stop = threading.Event()
     out_dir = (options.output or site_dir / "output").absolute()
     build_options = BuildOptions(drafts=options.drafts, future=options.drafts, output=out_dir)
     hub = Hub()
@@ -73,6 +73,7 @@ def preview(
             echo(f"built in {seconds:.2f} s: {result.written} file(s) written")
 
     server = None
+    previous_handler = signal.signal(signal.SIGINT, _interrupt_main_process(os.getpid()))
     try:
         echo("building…")
         rebuild(set())
@@ -85,16 +86,20 @@ def preview(
             warn(note)
         url = url_of(server, hub.state.base_path)
         shown = "drafts and scheduled articles shown, flagged on their pages" if options.drafts else "published only"
-        echo(f"serving {url} ({shown}); press Ctrl-C to stop")
-        if options.open_browser:
-            webbrowser.open(url)
+        announced = False
         for changed in watch_changes(site_dir, stop, extra=BUILTIN_THEMES):
+            if not announced:  # once watching runs, so a save from now on is never missed
+                echo(f"serving {url} ({shown}); press Ctrl-C to stop")
+                if options.open_browser:
+                    webbrowser.open(url)
+                announced = True
             if names := sorted(changed):
                 echo(f"changed: {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
             rebuild(changed)
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, previous_handler)
         stop.set()
         hub.close()
         if server is not None:
@@ -108,3 +113,14 @@ def stylesheets(out_dir: Path, base_path: str) -> tuple[str, ...]:
     """URLs of the built site's stylesheets, for pages that swap them in after a CSS-only change."""
     static = out_dir / "static"
     return tuple(f"{base_path}/static/{p.relative_to(static).as_posix()}" for p in sorted(static.rglob("*.css")))
+
+
+def _interrupt_main_process(main_pid: int) -> Callable[[int, object], None]:
+    """A Ctrl-C handler: Ctrl-C reaches the whole process group, and build() workers forked from the preview
+    inherit this handler; they leave it to the preview, which stops them without printing their tracebacks."""
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() == main_pid:
+            raise KeyboardInterrupt
+
+    return handler

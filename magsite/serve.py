@@ -107,16 +107,24 @@ class Target:
     redirect: str | None = None
 
 
-def resolve(root: Path, base_path: str, raw_path: str) -> Target:
-    """Map a request path to a file under root (pretty URLs), refusing every way out of root."""
-    path = urlsplit(raw_path).path
+def split_target(target: str) -> tuple[str, str]:
+    """The path and query of a request target, origin form (`/x?q`) or absolute form (`http://h/x?q`)."""
+    if target.startswith("/"):
+        path, _, query = target.partition("#")[0].partition("?")
+        return path, query
+    parts = urlsplit(target)
+    return parts.path, parts.query
+
+
+def resolve(root: Path, base_path: str, target: str) -> Target:
+    """Map a request target to a file under root (pretty URLs), refusing every way out of root."""
+    path, query = split_target(target)
     if not path.startswith("/") or path.startswith("//"):
         return Target()
     try:
         decoded = unquote(path, errors="strict")
     except UnicodeDecodeError:
         return Target()
-    query = urlsplit(raw_path).query
     moved = path + "/" + (f"?{query}" if query else "")  # still percent-encoded, as a header needs
     if base_path:
         if decoded in ("/", base_path):
@@ -162,8 +170,9 @@ def make_handler(root: Path, hub: Hub) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        server_version = "magsite-preview"
-        sys_version = ""
+
+        def version_string(self) -> str:
+            return "magsite-preview"
 
         def do_GET(self) -> None:
             self.answer(body=True)
@@ -172,7 +181,7 @@ def make_handler(root: Path, hub: Hub) -> type[BaseHTTPRequestHandler]:
             self.answer(body=False)
 
         def answer(self, *, body: bool) -> None:
-            path = urlsplit(self.path).path
+            path = split_target(self.path)[0]
             if path == ASSETS + "reload.js":
                 return self.send(200, "text/javascript; charset=utf-8", RELOAD_JS.read_bytes(), body)
             if path == ASSETS + "events":
@@ -180,16 +189,11 @@ def make_handler(root: Path, hub: Hub) -> type[BaseHTTPRequestHandler]:
             target = resolve(root, hub.state.base_path, self.path)
             if target.redirect is not None:
                 return self.send(301, "text/plain; charset=utf-8", b"moved\n", body, location=target.redirect)
-            if target.file is not None:
-                status, file = 200, target.file
-            else:
-                status, file = 404, root / "404.html"
+            status, file = (200, target.file) if target.file is not None else (404, root / "404.html")
             try:
                 data = file.read_bytes()
-            except OSError:
-                if status == 200:  # replaced between resolving and reading: a rebuild is writing it
-                    return self.send(503, "text/plain; charset=utf-8", b"rebuilding, try again\n", body)
-                data = _FALLBACK_404
+            except OSError:  # no 404 page yet, or a rebuild removed the file since it was resolved
+                status, file, data = 404, root / "404.html", _FALLBACK_404
             kind = content_type(file)
             if kind.startswith("text/html"):
                 data = inject(data, hub.run, hub.state.build)
@@ -249,17 +253,21 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # event streams must not hold up Ctrl-C
 
 
+class PreviewServer6(PreviewServer):
+    address_family = socket.AF_INET6
+
+
 def start_server(root: Path, hub: Hub, host: str, port: int) -> tuple[PreviewServer, str | None]:
     """Bind host:port, or the next free port when it is taken; serve in a background thread.
 
     Returns the server and, when the port was taken, a sentence saying so. Raises OSError when nothing is free.
     """
     handler = make_handler(root, hub)
-    PreviewServer.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    kind = PreviewServer6 if ":" in host else PreviewServer
     last: OSError | None = None
     for candidate in [port] if port == 0 else range(port, min(port + PORT_TRIES, 65536)):
         try:
-            server = PreviewServer((host, candidate), handler)
+            server = kind((host, candidate), handler)
         except OSError as err:
             if err.errno != errno.EADDRINUSE:
                 raise

@@ -52,26 +52,37 @@ def watch_changes(site_dir: Path, stop: threading.Event, extra: Iterable[Path] =
     extra = tuple(extra)
     config = site_dir / CONFIG_FILE
     config_seen = _signature(config)
+    resync = True  # after (re)starting to watch, one rebuild catches what changed in between
     while not stop.is_set():
         roots = watched_roots(site_dir, extra)
-        if not roots:
+        batches = _watch(roots, stop) if roots else _idle(stop)
+        try:
+            for batch in batches:
+                changed = {_shown(path, site_dir) for _, path in batch}
+                if (now := _signature(config)) != config_seen:
+                    config_seen = now
+                    changed.add(CONFIG_FILE)
+                now_roots = watched_roots(site_dir, extra)
+                changed |= {_shown(os.fspath(r), site_dir) for r in set(now_roots) - set(roots)}
+                if changed or resync:
+                    resync = False
+                    yield changed
+                if now_roots != roots:
+                    resync = True
+                    break
+        except (OSError, RuntimeError):  # a watched folder vanished while being watched: look again
+            resync = True
             stop.wait(POLL_MS / 1000)
-            batches: Iterable[set[tuple[watchfiles.Change, str]]] = [set()]
-        else:
-            batches = watchfiles.watch(
-                *roots, stop_event=stop, step=QUIET_MS, rust_timeout=POLL_MS, yield_on_timeout=True
-            )
-        started = False
-        for batch in batches:
-            changed = {_shown(path, site_dir) for _, path in batch}
-            if (now := _signature(config)) != config_seen:
-                config_seen = now
-                changed.add(CONFIG_FILE)
-            now_roots = watched_roots(site_dir, extra)
-            moved = now_roots != roots
-            changed |= {_shown(os.fspath(r), site_dir) for r in set(now_roots) - set(roots)}
-            if changed or not started:
-                started = True
-                yield changed
-            if moved or stop.is_set():
-                break
+
+
+Batch = set[tuple[watchfiles.Change, str]]
+
+
+def _watch(roots: tuple[Path, ...], stop: threading.Event) -> Iterator[Batch]:
+    return watchfiles.watch(*roots, stop_event=stop, step=QUIET_MS, rust_timeout=POLL_MS, yield_on_timeout=True)
+
+
+def _idle(stop: threading.Event) -> Iterator[Batch]:
+    """No source folder to watch yet: an empty batch every poll, so magsite.yaml and new folders are seen."""
+    while not stop.wait(POLL_MS / 1000):
+        yield set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import queue
 import re
 import signal
@@ -29,6 +30,7 @@ class Preview:
             stderr=subprocess.PIPE,
             text=True,
             bufsize=1,
+            start_new_session=True,  # its own process group, which Ctrl-C in a terminal signals as a whole
         )
         self.lines: list[str] = []
         self.stderr: list[str] = []
@@ -45,8 +47,8 @@ class Preview:
             into.append(line.rstrip("\n"))
             self._queue.put(line)
 
-    def wait_for_line(self, pattern: str) -> str:
-        deadline = time.monotonic() + WAIT
+    def wait_for_line(self, pattern: str, timeout: float = WAIT) -> str:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for line in self.lines + self.stderr:
                 if re.search(pattern, line):
@@ -74,13 +76,13 @@ class Preview:
         return body.decode() if status == 200 else ""
 
     def stop(self) -> int:
-        """Ctrl-C, as in a terminal; returns the exit code."""
+        """Ctrl-C, as in a terminal (to the process group); returns the exit code."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            os.killpg(self.process.pid, signal.SIGINT)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         return self.process.returncode
 
