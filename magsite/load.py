@@ -66,7 +66,7 @@ def load_content(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Prob
     articles = tuple(a for doc in documents("articles") if (a := _article(doc, tz, problems)) is not None)
     authors = {a.id: a for doc in documents("authors") if (a := _author(doc, problems)) is not None}
     sections = {s.id: s for doc in documents("sections") if (s := _section(doc, problems)) is not None}
-    pages = tuple(p for doc in documents("pages", required=False) if (p := _page(doc, problems)) is not None)
+    pages = tuple(p for doc in documents("pages", required=False) if (p := _page(doc, tz, problems)) is not None)
     images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
     return Content(articles, authors, sections, pages, images), problems
 
@@ -225,9 +225,9 @@ def _section(doc: Document, problems: list[Problem]) -> Section | None:
     return None if any(not p.warning for p in problems[before:]) else section
 
 
-def _page(doc: Document, problems: list[Problem]) -> Page | None:
+def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
-    unknown = f.unknown_keys(("title", "description", "slug"), error=False)
+    unknown = f.unknown_keys(("title", "description", "slug", "updated"), error=False)
     before = len(problems)
     stem = posixpath.splitext(posixpath.basename(doc.path))[0]
     slug = f.text("slug") or slugify(stem)
@@ -239,6 +239,7 @@ def _page(doc: Document, problems: list[Problem]) -> Page | None:
         title=f.text("title", required=True) or "",
         body=doc.body,
         description=f.text("description", "") or "",
+        updated=_date(f, "updated", tz, required=False),
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
     )

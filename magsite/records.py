@@ -82,6 +82,7 @@ class Page:
     title: str
     body: str  # Markdown
     description: str = ""
+    updated: datetime | None = None  # last edit, for the sitemap's lastmod
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
