@@ -41,13 +41,20 @@ def xml_safe(text: str) -> str:
 def absolutize(markup: str, base: str) -> str:
     """Resolve every link and image URL in rendered HTML against `base`, as feed readers need absolute URLs."""
 
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+
+    def resolve(url: str) -> str:
+        if url.startswith("/") and not url.startswith("//"):  # the common case, without urljoin's cost
+            return origin + url
+        return urljoin(base, url) if url and not urlsplit(url).scheme else url
+
     def join(value: str) -> str:
-        url = html.unescape(value.strip("\"'")).strip()
-        return html.escape(urljoin(base, url) if url and not urlsplit(url).scheme else url)
+        url = value.strip("\"'").strip()
+        return html.escape(resolve(html.unescape(url) if "&" in url else url))
 
     def srcset(value: str) -> str:
         candidates = (c.strip().split(None, 1) for c in html.unescape(value.strip("\"'")).split(","))
-        return ", ".join(" ".join([urljoin(base, c[0]), *c[1:]]) for c in candidates if c)
+        return ", ".join(" ".join([resolve(c[0]), *c[1:]]) for c in candidates if c)
 
     def tag(m: re.Match[str]) -> str:
         text = _URL_ATTR.sub(lambda a: f'{a.group(1)}"{join(a.group(2))}"', m.group(0))
