@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from magsite.config import SiteConfig
-from magsite.model import Post, Site, author_url, section_url
+from magsite.model import Post, Site, author_url
 from magsite.social import ShareImage
 
 RSS, ATOM, JSON_FEED = "application/rss+xml", "application/atom+xml", "application/feed+json"
@@ -91,17 +91,13 @@ class FeedItem:
 
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """One feed's subject: the site, a section or an author."""
+    """One feed's subject: the site, a section or an author, with the articles its feeds show."""
 
     title: str
     description: str
     home: str  # absolute URL of the matching HTML page
     prefix: str  # site URL the feed files live under: '/', '/smart-bombs/', '/author/x/'
-    items: tuple[FeedItem, ...]  # newest first
-
-    @property
-    def updated(self) -> datetime:
-        return max((i.modified for i in self.items), default=EMPTY_FEED_DATE)
+    posts: tuple[Post, ...]  # newest first, at most feed_limit
 
 
 def feed_links(prefix: str, title: str, *, json_feed: bool = False) -> tuple[FeedLink, ...]:
@@ -121,80 +117,57 @@ def author_feed_title(site: Site, author_id: str) -> str:
     return f"{site.authors[author_id].name} – {site.config.title}"
 
 
-def feed_files(
-    site: Site,
-    body_html: Callable[[Post], str],
-    summary: Callable[[Post], str],
-    hero: Callable[[Post], ShareImage | None],
-) -> dict[str, bytes]:
-    """Every feed file (output path -> bytes): RSS, Atom and JSON Feed for the site, RSS and Atom for each
-    section and author with articles. Each article's item is prepared once, however many feeds show it."""
+def channels(site: Site) -> list[Channel]:
+    """The site's channel (RSS, Atom and JSON Feed), then one per section and author with articles (RSS, Atom)."""
     config = site.config
-    prepared: dict[str, FeedItem] = {}
-
-    def items(posts: Sequence[Post]) -> tuple[FeedItem, ...]:
-        chosen = posts[: config.feed_limit]
-        for post in chosen:
-            if post.url not in prepared:
-                prepared[post.url] = _item(post, config, body_html, summary, hero)
-        return tuple(prepared[p.url] for p in chosen)
-
-    channels = [Channel(config.title, config.tagline or config.title, config.absolute("/"), "/", items(site.posts))]
+    limit = config.feed_limit
+    found = [Channel(config.title, config.tagline or config.title, config.absolute("/"), "/", site.posts[:limit])]
     for section in site.sections:
         listing = site.section_lists[section.id]
         if listing.posts:
-            channels.append(
-                Channel(
-                    section_feed_title(site, section.id),
-                    section.description or section.title,
-                    config.absolute(section_url(section.id)),
-                    section_url(section.id),
-                    items(listing.posts),
-                )
-            )
+            title = section_feed_title(site, section.id)
+            about = section.description or section.title
+            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit]))
     for author in site.authors.values():
         listing = site.author_lists[author.id]
         if listing.posts:
-            channels.append(
-                Channel(
-                    author_feed_title(site, author.id),
-                    f"Articles by {author.name}" + (f", {author.role}" if author.role else ""),
-                    config.absolute(author_url(author.id)),
-                    author_url(author.id),
-                    items(listing.posts),
-                )
-            )
-    files: dict[str, bytes] = {}
-    for channel in channels:
-        base = channel.prefix.lstrip("/")
-        files[f"{base}feed.xml"] = rss(channel, config)
-        files[f"{base}atom.xml"] = atom(channel, config)
-    files["feed.json"] = json_feed(channels[0], config)
-    return files
+            title = author_feed_title(site, author.id)
+            about = f"Articles by {author.name}" + (f", {author.role}" if author.role else "")
+            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit]))
+    return found
 
 
-def _item(
-    post: Post,
+def item_source(
     config: SiteConfig,
     body_html: Callable[[Post], str],
     summary: Callable[[Post], str],
     hero: Callable[[Post], ShareImage | None],
-) -> FeedItem:
-    a = post.article
-    url = config.absolute(post.url)
-    return FeedItem(
-        url=url,
-        title=xml_safe(a.title),
-        summary=xml_safe(summary(post)),
-        content=xml_safe(absolutize(body_html(post), url)) if config.feed_full_content else "",
-        published=a.date,
-        modified=a.modified,
-        authors=tuple((xml_safe(au.name), config.absolute(author_url(au.id))) for au in post.authors),
-        categories=tuple(dict.fromkeys(xml_safe(c) for c in (post.section.title, *(t.name for t in post.tags)))),
-        image=hero(post),
-        image_credit=xml_safe(a.image.credit) if a.image else "",
-        image_alt=xml_safe(a.image.alt) if a.image else "",
-    )
+) -> Callable[[Post], FeedItem]:
+    """A post's feed item, made once (its body made absolute once) however many feeds show the post."""
+    prepared: dict[str, FeedItem] = {}
+
+    def item(post: Post) -> FeedItem:
+        found = prepared.get(post.url)
+        if found is None:
+            a = post.article
+            url = config.absolute(post.url)
+            categories = (post.section.title, *(t.name for t in post.tags))
+            found = prepared[post.url] = FeedItem(
+                url=url,
+                title=xml_safe(a.title),
+                summary=xml_safe(summary(post)),
+                content=xml_safe(absolutize(body_html(post), url)) if config.feed_full_content else "",
+                published=a.date,
+                modified=a.modified,
+                authors=tuple((xml_safe(au.name), config.absolute(author_url(au.id))) for au in post.authors),
+                categories=tuple(dict.fromkeys(xml_safe(c) for c in categories)),
+                image=hero(post),
+                image_credit=xml_safe(a.image.credit) if a.image else "",
+                image_alt=xml_safe(a.image.alt) if a.image else "",
+            )
+        return found
+
+    return item
 
 
 class _ItemExtension(BaseExtension):
@@ -225,7 +198,9 @@ class _ItemEntryExtension(BaseEntryExtension):
         return self.extend_atom(entry)
 
 
-def _generator(channel: Channel, config: SiteConfig, self_url: str, *, rss: bool) -> FeedGenerator:
+def _generator(
+    channel: Channel, items: Sequence[FeedItem], config: SiteConfig, self_url: str, *, rss: bool
+) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False)  # dc:creator names RSS authors
     fg.register_extension("magsite", _ItemExtension, _ItemEntryExtension)
@@ -237,13 +212,13 @@ def _generator(channel: Channel, config: SiteConfig, self_url: str, *, rss: bool
     fg.language(config.language)
     fg.rights(xml_safe(config.copyright))
     fg.generator("magsite")
-    fg.updated(channel.updated)  # also RSS lastBuildDate; never the clock
+    fg.updated(max((i.modified for i in items), default=EMPTY_FEED_DATE))  # also RSS lastBuildDate; never the clock
     if config.publisher and config.publisher.logo:
         logo = config.publisher.logo
         logo_url = logo if logo.startswith(("https://", "http://")) else config.absolute("/" + logo)
         fg.logo(logo_url)
         fg.image(logo_url, xml_safe(channel.title), channel.home)
-    for item in reversed(channel.items):  # feedgen puts each new entry first
+    for item in reversed(items):  # feedgen puts each new entry first
         entry = fg.add_entry()
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
@@ -262,17 +237,19 @@ def _generator(channel: Channel, config: SiteConfig, self_url: str, *, rss: bool
     return fg
 
 
-def rss(channel: Channel, config: SiteConfig) -> bytes:
+def rss(channel: Channel, items: Sequence[FeedItem], config: SiteConfig) -> bytes:
     """An RSS 2.0 document of the channel's items, newest first."""
-    return _generator(channel, config, config.absolute(f"{channel.prefix}feed.xml"), rss=True).rss_str(pretty=True)
+    self_url = config.absolute(f"{channel.prefix}feed.xml")
+    return _generator(channel, items, config, self_url, rss=True).rss_str(pretty=True)
 
 
-def atom(channel: Channel, config: SiteConfig) -> bytes:
+def atom(channel: Channel, items: Sequence[FeedItem], config: SiteConfig) -> bytes:
     """An Atom 1.0 document of the channel's items, newest first."""
-    return _generator(channel, config, config.absolute(f"{channel.prefix}atom.xml"), rss=False).atom_str(pretty=True)
+    self_url = config.absolute(f"{channel.prefix}atom.xml")
+    return _generator(channel, items, config, self_url, rss=False).atom_str(pretty=True)
 
 
-def json_feed(channel: Channel, config: SiteConfig) -> bytes:
+def json_feed(channel: Channel, items: Sequence[FeedItem], config: SiteConfig) -> bytes:
     """A JSON Feed 1.1 document of the channel's items, with every field the spec defines for them."""
     feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -285,7 +262,7 @@ def json_feed(channel: Channel, config: SiteConfig) -> bytes:
     if config.publisher and config.publisher.logo:
         logo = config.publisher.logo
         feed["icon"] = logo if logo.startswith(("https://", "http://")) else config.absolute("/" + logo)
-    feed["items"] = [_json_item(item, config) for item in channel.items]
+    feed["items"] = [_json_item(item, config) for item in items]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
 
 

@@ -9,16 +9,32 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+import jinja2.meta
+from markupsafe import Markup, escape
 
-from magsite import jsonld
-from magsite.errors import Problem
-from magsite.feeds import FeedLink, author_feed_title, feed_files, feed_links, section_feed_title
-from magsite.markdown import LinkContext, first_paragraph, render_markdown
+from magsite import __version__, jsonld
+from magsite.bodies import Bodies
+from magsite.cache import digest
+from magsite.config import SiteConfig
+from magsite.feeds import (
+    Channel,
+    FeedItem,
+    FeedLink,
+    atom,
+    author_feed_title,
+    channels,
+    feed_links,
+    item_source,
+    json_feed,
+    rss,
+    section_feed_title,
+)
+from magsite.frontmatter import content_digest
+from magsite.markdown import first_paragraph
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
-from magsite.records import Image
+from magsite.records import Author, Image
 from magsite.sitemaps import news_sitemap, robots_txt, sitemap_files
-from magsite.social import ShareImage, image_urls, og_locale, read_sizes, share_image, x_handle
+from magsite.social import ImageSizes, ShareImage, image_urls, og_locale, share_image, x_handle
 from magsite.theme import Theme, asset_name
 from magsite.urls import output_path
 
@@ -37,15 +53,29 @@ MONTHS = [
     "December",
 ]
 WORDS_PER_MINUTE = 230
+FeedWriter = Callable[[Channel, list[FeedItem], SiteConfig], bytes]
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file of the built site: bytes to write, or a source file to copy."""
+    """One file of the built site: bytes, a file to copy, or a function that renders it when needed.
+
+    The fingerprint digests every input of the file; when it matches the last build's, the file is
+    kept as it is. An empty fingerprint means: render it every time (then kept if the bytes match).
+    """
 
     path: str  # relative to output/, '/'-separated
+    fingerprint: str = ""
     data: bytes | None = None
     file: Path | None = None
+    render: Callable[[], bytes] | None = None
+    parallel: bool = False  # a heavy page: rendered in worker processes
+    settle: Callable[[], str] | None = None  # the fingerprint, once rendering has revealed all inputs
+
+    def content(self) -> bytes:
+        if self.render is not None:
+            return self.render()
+        return self.data if self.data is not None else b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +104,13 @@ class Meta:
     title: str
     url: str
     kind: str  # home | article | section | author | tag | page | notfound | redirect
-    description: str = ""
+    description: str | Lazy = ""
     image: ShareImage | None = None  # og:image and twitter:image
     pagination: Pagination | None = None
     noindex: bool = False
     feeds: tuple[FeedLink, ...] = ()  # for autodiscovery, the most specific first
     post: Post | None = None  # on articles: dates, authors, section and tags for Open Graph
-    structured_data: tuple[jsonld.JsonLd, ...] = ()  # JSON-LD blocks
+    structured_data: Callable[[], tuple[jsonld.JsonLd, ...]] = tuple  # JSON-LD blocks, made when rendered
 
 
 def format_date(value: datetime, tz: object) -> str:
@@ -88,38 +118,43 @@ def format_date(value: datetime, tz: object) -> str:
     return f"{MONTHS[local.month - 1]} {local.day}, {local.year}"
 
 
-def reading_minutes(markdown: str) -> int:
-    return max(1, math.ceil(len(markdown.split()) / WORDS_PER_MINUTE))
+def reading_minutes(words: int) -> int:
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-Bodies = dict[str, str]  # source path -> rendered Markdown of a post, page, author bio or section intro
-
-
-def render_bodies(site: Site) -> tuple[Bodies, list[Problem]]:
-    """Render all Markdown of the site; links to missing local images are problems."""
-    config = site.config
-    md_urls = {p.article.source: p.url for p in site.posts} | {pg.source: page_link(pg) for pg in site.pages}
-    problems: list[Problem] = []
-    html: dict[str, str] = {}
-    documents: list[tuple[str, str, int]] = [
-        (p.article.source, p.article.body, p.article.body_line) for p in site.posts
-    ]
-    documents += [(pg.source, pg.body, 1) for pg in site.pages]
-    documents += [(a.source, a.bio, 1) for a in site.authors.values()]
-    documents += [(s.source, s.intro, 1) for s in site.sections]
-    for source, text, first_line in documents:
-        ctx = LinkContext(source, config.base_path, md_urls)
-        html[source] = render_markdown(text, ctx)
-        for src in ctx.images:
-            if src not in site.images:
-                at = text.find(src)
-                line = first_line + (text.count("\n", 0, at) if at >= 0 else 0)
-                problems.append(Problem(source, line, f"image {src!r} not found in content/"))
-    return html, problems
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it extends, includes or imports."""
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        sources[name] = source
+        try:
+            found = jinja2.meta.find_referenced_templates(env.parse(source))
+            refs[name] = set(found) if None not in (found := list(found)) else None
+        except jinja2.TemplateSyntaxError:
+            refs[name] = None
+    everything = digest(*(f"{n}\x1e{src}" for n, src in sorted(sources.items())))
+    result: dict[str, str] = {}
+    for name in sources:
+        seen: set[str] = set()
+        stack = [name]
+        dynamic = False
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in sources:
+                continue
+            seen.add(current)
+            if refs[current] is None:
+                dynamic = True  # an include by variable: any template may be used
+                break
+            stack.extend(refs[current])  # type: ignore[arg-type]
+        result[name] = everything if dynamic else digest(*(f"{n}\x1e{sources[n]}" for n in sorted(seen)))
+    return result
 
 
 def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, site_dir: Path) -> list[Output]:
-    """Render every page, feed and sitemap of the site; static files and images are listed for copying."""
+    """Every output of the site as a fingerprinted, lazily rendered Output; heavy pages marked parallel."""
     config = site.config
     outputs: list[Output] = []
 
@@ -128,7 +163,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         data = file.read_bytes()
         name = asset_name(rel, data)
         assets[rel] = f"{config.base_path}/static/{name}"
-        outputs.append(Output(f"static/{name}", file=file))
+        outputs.append(Output(f"static/{name}", digest(content_digest(data)), file=file))
 
     def summary(post: Post) -> str:
         a = post.article
@@ -149,9 +184,18 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         loading = 'fetchpriority="high"' if hero else 'loading="lazy" decoding="async"'
         return Markup('<img src="{}" alt="{}" {}>').format(media(image.src), image.alt, Markup(loading))
 
-    bios = {a.id: Markup(bodies[a.source]) for a in site.authors.values()}
+    cards: dict[str, Markup] = {}  # each process renders a card once and reuses it on every list
+
+    def card(post: Post) -> Markup:
+        html = cards.get(post.url)
+        if html is None:
+            html = cards[post.url] = Markup(env.get_template("partials/card.html").render(post=post))
+        return html
+
     env.globals.update(
-        author_bio=lambda author: bios[author.id],
+        author_bio=lambda author: Markup(bodies[author.source]),
+        picture=picture,
+        card=card,
         site=site,
         config=config,
         asset=asset,
@@ -160,7 +204,6 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         author_url=author_url,
         reading_minutes=reading_minutes,
         pages={p.slug: p for p in site.pages},
-        picture=picture,
         og_locale=og_locale(config.language),
         x_handle=x_handle(config),
     )
@@ -172,24 +215,91 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         isodate=lambda d: d.isoformat(timespec="seconds"),
         jsonld=jsonld.json_script,
     )
-    card_template = env.get_template("partials/card.html")
-    cards = {p.url: Markup(card_template.render(post=p)) for p in site.posts}
-    env.globals["card"] = lambda post: cards[post.url]
-
-    sizes = read_sizes(site_dir, _image_srcs(site))
-    logo = share_image(config.publisher.logo, config, sizes) if config.publisher and config.publisher.logo else None
-    publisher = jsonld.organization(config, logo)
+    sizes = ImageSizes(site_dir)
+    logo_src = config.publisher.logo if config.publisher else None
+    logo = share_image(logo_src, config, sizes) if logo_src else None
     heroes = {p.url: image_urls(p.article.image.src, config, sizes) for p in site.posts if p.article.image}
-    avatars = {a.id: share_image(a.avatar, config, sizes) for a in site.authors.values() if a.avatar}
     home_crumb = (config.title, config.absolute("/"))
     site_feeds = feed_links("/", config.title, json_feed=True)
+    templates = template_digests(env)
+    everywhere = digest(
+        __version__,
+        repr(config),
+        sizes.stamp(logo_src or ""),
+        *sorted(assets.values()),
+        *(f"{s.id}:{s.digest}" for s in site.sections),
+        *(f"{p.slug}:{p.digest}" for p in site.pages),
+    )
+    card_fps: dict[str, str] = {}
+
+    def card_fp(post: Post | None) -> str:
+        if post is None:
+            return "-"
+        fp = card_fps.get(post.url)
+        if fp is None:
+            a = post.article
+            people = (f"{x.id}:{x.digest}" for x in post.authors)
+            fp = card_fps[post.url] = digest(a.digest, post.url, str(post.draft), str(post.future), *people)
+        return fp
+
+    def page(
+        template: str, path_url: str, meta: Meta, inputs: str | Callable[[], str], parallel: bool, **context: object
+    ) -> Output:
+        def render() -> bytes:
+            return env.get_template(template).render(page=meta, **context).encode()
+
+        def fingerprint() -> str:
+            known = inputs() if callable(inputs) else inputs
+            return digest(everywhere, templates.get(template, ""), known) if known else ""
+
+        fp = fingerprint()
+        return Output(output_path(path_url), fp, render=render, parallel=parallel, settle=None if fp else fingerprint)
+
     StructuredData = Callable[[int], tuple[jsonld.JsonLd, ...]]  # page number -> JSON-LD blocks
 
-    def page(template: str, path_url: str, meta: Meta, **context: object) -> Output:
-        html = env.get_template(template).render(page=meta, **context)
-        return Output(output_path(path_url), html.encode())
+    def no_data(number: int) -> tuple[jsonld.JsonLd, ...]:
+        return ()
+
+    def listing_pages(
+        listing: Listing,
+        template: str,
+        description: str | Lazy,
+        extra: str,
+        *,
+        feeds: tuple[FeedLink, ...] = site_feeds,
+        image: ShareImage | None = logo,
+        data: StructuredData = no_data,
+        **context: object,
+    ) -> Iterator[Output]:
+        count = listing.page_count
+        for number in range(1, count + 1):
+            title = listing.title if number == 1 else f"{listing.title} – page {number}"
+            pagination = Pagination(number, count, listing)
+            page_url = listing.page_url(number)
+            meta = Meta(
+                title,
+                page_url,
+                listing.kind,
+                description,
+                image=image,
+                pagination=pagination,
+                feeds=feeds,
+                structured_data=lambda number=number: data(number),  # type: ignore[misc]
+            )
+            posts = listing.page(number)
+            fp = digest(extra, listing.kind, listing.title, str(number), str(count), *map(card_fp, posts))
+            if listing.kind == "home" and number == 1:
+                blocks = (
+                    f"{s.id}:" + ",".join(map(card_fp, site.section_lists[s.id].posts[:3])) for s in site.sections
+                )
+                fp = digest(fp, card_fp(site.hero), *blocks)
+            yield page(
+                template, page_url, meta, fp, True, listing=listing, posts=posts, pagination=pagination, **context
+            )
 
     def collection(listing: Listing, description: str) -> StructuredData:
+        """A section or tag page's CollectionPage of the articles it shows, and its breadcrumbs."""
+
         def data(number: int) -> tuple[jsonld.JsonLd, ...]:
             items = [config.absolute(p.url) for p in listing.page(number)]
             url = config.absolute(listing.page_url(number))
@@ -201,52 +311,44 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
 
         return data
 
-    def listing_pages(
-        listing: Listing,
-        template: str,
-        description: str,
-        *,
-        feeds: tuple[FeedLink, ...] = site_feeds,
-        image: ShareImage | None = logo,
-        data: StructuredData = lambda number: (),
-        **context: object,
-    ) -> Iterator[Output]:
-        count = listing.page_count
-        for number in range(1, count + 1):
-            title = listing.title if number == 1 else f"{listing.title} – page {number}"
-            pagination = Pagination(number, count, listing)
-            meta = Meta(
-                title,
-                listing.page_url(number),
-                listing.kind,
-                description,
-                image=image,
-                pagination=pagination,
-                feeds=feeds,
-                structured_data=data(number),
-            )
-            yield page(
-                template,
-                listing.page_url(number),
-                meta,
-                listing=listing,
-                posts=listing.page(number),
-                pagination=pagination,
-                **context,
-            )
+    publisher = jsonld.organization(config, logo)
 
-    website = jsonld.website(config, publisher)
-    outputs.extend(listing_pages(site.home, "home.html", config.tagline, data=lambda n: (website,) if n == 1 else ()))
+    def website(number: int) -> tuple[jsonld.JsonLd, ...]:
+        return (jsonld.website(config, publisher),) if number == 1 else ()
+
+    outputs.extend(listing_pages(site.home, "home.html", config.tagline, "", data=website))
     for post in site.posts:
         a = post.article
-        description = summary(post)
+        related = site.related[post.url]
+        older, newer = site.neighbours[post.url]
         images = heroes.get(post.url, ())
-        author_urls = [config.absolute(author_url(au.id)) for au in post.authors]
-        section_link = config.absolute(section_url(post.section.id))
-        structured = (
-            jsonld.news_article(post, config, description, images, author_urls, publisher),
-            jsonld.breadcrumbs([home_crumb, (post.section.title, section_link), (a.title, config.absolute(post.url))]),
-        )
+
+        def inputs(
+            post: Post = post,
+            related: tuple[Post, ...] = related,
+            older: Post | None = older,
+            newer: Post | None = newer,
+        ) -> str:
+            shown = bodies.cached_images(post.article.source)
+            if shown is None:  # not known before the body is first rendered
+                return ""
+            present = "".join("1" if src in site.images else "0" for src in shown)
+            hero = sizes.stamp(post.article.image.src if post.article.image else "")
+            return digest(card_fp(post), present, hero, card_fp(older), card_fp(newer), *map(card_fp, related))
+
+        def structured(post: Post = post, images: tuple[ShareImage, ...] = images) -> tuple[jsonld.JsonLd, ...]:
+            author_urls = [config.absolute(author_url(x.id)) for x in post.authors]
+            trail = [
+                home_crumb,
+                (post.section.title, config.absolute(section_url(post.section.id))),
+                (post.article.title, config.absolute(post.url)),
+            ]
+            return (
+                jsonld.news_article(post, config, summary(post), images, author_urls, publisher),
+                jsonld.breadcrumbs(trail),
+            )
+
+        description = Lazy(lambda post=post: summary(post))  # type: ignore[misc]
         section_feeds = feed_links(section_url(post.section.id), section_feed_title(site, post.section.id))
         meta = Meta(
             a.title,
@@ -258,48 +360,60 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
             post=post,
             structured_data=structured,
         )
-        older, newer = site.neighbours[post.url]
+        body = _html(bodies, a.source)
         outputs.append(
             page(
                 "article.html",
                 post.url,
                 meta,
+                inputs,
+                True,
                 post=post,
-                body=Markup(bodies[a.source]),
-                related=site.related[post.url],
+                body=body,
+                related=related,
                 older=older,
                 newer=newer,
             )
         )
     for section in site.sections:
         listing = site.section_lists[section.id]
-        feeds = feed_links(listing.url, section_feed_title(site, section.id)) if listing.posts else ()
+        intro = _html(bodies, section.source)
         outputs.extend(
             listing_pages(
                 listing,
                 "section.html",
                 section.description,
-                feeds=feeds + site_feeds,
+                section.digest,
+                feeds=(feed_links(listing.url, section_feed_title(site, section.id)) if listing.posts else ())
+                + site_feeds,
                 data=collection(listing, section.description),
                 section=section,
-                intro=Markup(bodies[section.source]),
+                intro=intro,
             )
         )
     for author in site.authors.values():
-        bio = bios[author.id]
         listing = site.author_lists[author.id]
-        about = first_paragraph(bio)
-        feeds = feed_links(listing.url, author_feed_title(site, author.id)) if listing.posts else ()
-        avatar = avatars.get(author.id)
-        profile = jsonld.profile_page(author, config.absolute(listing.url), about, avatar)
+        bio = _html(bodies, author.source)
+        avatar = share_image(author.avatar, config, sizes) if author.avatar else None
+        extra = digest(author.digest, str(len(listing.posts)), sizes.stamp(author.avatar))
+        description = Lazy(lambda bio=bio: first_paragraph(str(bio)))  # type: ignore[misc]
+
+        def profile(
+            number: int, author: Author = author, description: Lazy = description, avatar: ShareImage | None = avatar
+        ) -> tuple[jsonld.JsonLd, ...]:
+            url = config.absolute(author_url(author.id))
+            return (jsonld.profile_page(author, url, str(description), avatar),)
+
         outputs.extend(
             listing_pages(
                 listing,
                 "author.html",
-                about,
-                feeds=feeds + site_feeds,
+                description,
+                extra,
+                feeds=(feed_links(listing.url, author_feed_title(site, author.id)) if listing.posts else ())
+                + site_feeds,
                 image=avatar or logo,
-                data=lambda number, profile=profile: (profile,),
+                data=profile,
                 author=author,
                 bio=bio,
             )
@@ -307,56 +421,78 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     for tag in site.tags:
         listing = site.tag_lists[tag.slug]
         description = f"Articles tagged {tag.name}"
-        outputs.extend(listing_pages(listing, "tag.html", description, data=collection(listing, description), tag=tag))
+        outputs.extend(
+            listing_pages(listing, "tag.html", description, tag.name, data=collection(listing, description), tag=tag)
+        )
     for standalone in site.pages:
-        body = bodies[standalone.source]
-        meta = Meta(
-            standalone.title,
-            page_link(standalone),
-            "page",
-            standalone.description or first_paragraph(body),
-            image=logo,
-            feeds=site_feeds,
-        )
-        outputs.append(page("page.html", page_link(standalone), meta, standalone=standalone, body=Markup(body)))
-    outputs.append(
-        page(
-            "404.html",
-            "/404.html",
-            Meta("Page not found", "/404.html", "notfound", noindex=True),
-            latest=site.posts[:6],
-        )
-    )
-    for alias, target in site.aliases.items():
+        body = _html(bodies, standalone.source)
+        description = standalone.description or Lazy(lambda body=body: first_paragraph(str(body)))  # type: ignore[misc]
+        meta = Meta(standalone.title, page_link(standalone), "page", description, image=logo, feeds=site_feeds)
         outputs.append(
-            page("redirect.html", alias, Meta("Redirecting…", target, "redirect", noindex=True), target=target)
+            page("page.html", page_link(standalone), meta, standalone.digest, False, standalone=standalone, body=body)
         )
+    latest = site.posts[:6]
+    meta = Meta("Page not found", "/404.html", "notfound", noindex=True)
+    outputs.append(page("404.html", "/404.html", meta, digest(*map(card_fp, latest)), False, latest=latest))
+    for alias, target in site.aliases.items():
+        meta = Meta("Redirecting…", target, "redirect", noindex=True)
+        outputs.append(page("redirect.html", alias, meta, digest(alias, target), False, target=target))
 
     def hero(post: Post) -> ShareImage | None:
         return heroes[post.url][0] if post.url in heroes else None
 
-    for path, data in feed_files(site, lambda p: bodies[p.article.source], summary, hero).items():
-        outputs.append(Output(path, data))
+    feed_item = item_source(config, lambda p: bodies[p.article.source], summary, hero)
+
+    def item_fp(post: Post) -> str:
+        source = post.article.source
+        image = post.article.image.src if post.article.image else ""
+        return digest(card_fp(post), bodies.documents[source].key, sizes.stamp(image))
+
+    formats = (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed))
+    for channel in channels(site):
+        fp = digest(everywhere, channel.title, channel.description, *map(item_fp, channel.posts))
+        for name, write in formats if channel.prefix == "/" else formats[:2]:
+
+            def render_feed(channel: Channel = channel, write: FeedWriter = write) -> bytes:
+                return write(channel, [feed_item(p) for p in channel.posts], config)
+
+            outputs.append(Output(channel.prefix.lstrip("/") + name, digest(fp, name), render=render_feed))
     for path, data in sitemap_files(config, _sitemap_entries(site)).items():
-        outputs.append(Output(path, data))
-    outputs.append(Output("news-sitemap.xml", news_sitemap(config, site.posts, site.now)))
-    outputs.append(Output("robots.txt", robots_txt(config)))
+        outputs.append(Output(path, data=data))
+    outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
+    outputs.append(Output("robots.txt", data=robots_txt(config)))
     for image in sorted(site.images):
-        outputs.append(Output(image, file=site_dir / "content" / image))
+        file = site_dir / "content" / image
+        outputs.append(Output(image, "", file=file))
     return outputs
 
 
-def _image_srcs(site: Site) -> Iterator[str]:
-    """Every local image whose pixel size the page heads, feeds and structured data state."""
-    if site.config.publisher and site.config.publisher.logo:
-        yield site.config.publisher.logo
-    yield from (p.article.image.src for p in site.posts if p.article.image)
-    yield from (a.avatar for a in site.authors.values() if a.avatar)
+class Lazy:
+    """Text made only when a template prints or tests it, so skipped pages cost no Markdown rendering."""
+
+    __slots__ = ("make", "markup")
+
+    def __init__(self, make: Callable[[], str], *, markup: bool = False) -> None:
+        self.make, self.markup = make, markup
+
+    def __str__(self) -> str:
+        return self.make()
+
+    def __html__(self) -> str:
+        text = self.make()
+        return text if self.markup else str(escape(text))
+
+    def __bool__(self) -> bool:
+        return bool(self.make())
+
+
+def _html(bodies: Bodies, source: str) -> Lazy:
+    return Lazy(lambda: bodies[source], markup=True)
 
 
 def _sitemap_entries(site: Site) -> Iterator[tuple[str, datetime | None]]:
-    """Every indexable page with its last modification: a list page changes when a newer article pushes
-    its cards down, or when an article it shows is updated; the front page whenever any article changes."""
+    """Every indexable page with its last change: a list page changes when a newer article pushes its
+    cards down or when an article it shows is updated; the front page whenever any article changes."""
     newest_edit = max((p.article.modified for p in site.posts), default=None)
     for number in range(1, site.home.page_count + 1):
         yield site.home.page_url(number), newest_edit if number == 1 else _page_modified(site.home, number)

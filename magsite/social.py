@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,7 +12,38 @@ from PIL import Image as PILImage
 
 from magsite.config import SiteConfig
 
-Sizes = dict[str, tuple[int, int]]  # site-relative image path -> (width, height) in pixels
+
+@dataclass
+class ImageSizes:
+    """Pixel sizes of local images, each read (its header only, by Pillow) when first asked for.
+
+    Pages that an incremental build skips never open their images; `stamp` is the cheap stand-in
+    for an image's size in their fingerprints.
+    """
+
+    site_dir: Path
+    known: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+
+    def __call__(self, src: str) -> tuple[int, int] | None:
+        if src not in self.known:
+            self.known[src] = None
+            if not src.startswith(("https://", "http://")):
+                try:
+                    with PILImage.open(self.site_dir / "content" / src) as im:
+                        self.known[src] = im.size
+                except (OSError, ValueError, PILImage.DecompressionBombError):
+                    pass  # an unreadable image has no stated size
+        return self.known[src]
+
+    def stamp(self, src: str) -> str:
+        """What changes whenever the image file does (size, times, inode), without reading it."""
+        if not src or src.startswith(("https://", "http://")):
+            return src
+        try:
+            st = os.stat(self.site_dir / "content" / src)
+        except OSError:
+            return "missing"
+        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,33 +51,31 @@ class ShareImage:
     """An image as og:image, feed media and JSON-LD name it: an absolute URL and, when known, its size."""
 
     url: str
-    width: int | None = None
-    height: int | None = None
-    type: str | None = None  # MIME type, from the file name
+    src: str  # images/... path or https URL
+    sizes: ImageSizes = field(repr=False, compare=False)
+
+    @property
+    def width(self) -> int | None:
+        size = self.sizes(self.src)
+        return size[0] if size else None
+
+    @property
+    def height(self) -> int | None:
+        size = self.sizes(self.src)
+        return size[1] if size else None
+
+    @property
+    def type(self) -> str | None:
+        return mimetypes.guess_type(urlsplit(self.url).path)[0]
 
 
-def read_sizes(site_dir: Path, srcs: Iterable[str]) -> Sizes:
-    """Pixel sizes of local images (Pillow reads only the header); unreadable and remote ones are left out."""
-    sizes: Sizes = {}
-    for src in sorted(set(srcs)):
-        if not src or src.startswith(("https://", "http://")):
-            continue
-        try:
-            with PILImage.open(site_dir / "content" / src) as im:
-                sizes[src] = im.size
-        except (OSError, ValueError, PILImage.DecompressionBombError):
-            continue
-    return sizes
-
-
-def share_image(src: str, config: SiteConfig, sizes: Sizes) -> ShareImage:
-    """One image (images/... path or https URL) as an absolute URL with its size."""
+def share_image(src: str, config: SiteConfig, sizes: ImageSizes) -> ShareImage:
+    """One image (images/... path or https URL) with its absolute URL."""
     url = src if src.startswith(("https://", "http://")) else config.absolute("/" + src)
-    width, height = sizes.get(src, (None, None))
-    return ShareImage(url, width, height, mimetypes.guess_type(urlsplit(url).path)[0])
+    return ShareImage(url, src, sizes)
 
 
-def image_urls(src: str, config: SiteConfig, sizes: Sizes) -> tuple[ShareImage, ...]:
+def image_urls(src: str, config: SiteConfig, sizes: ImageSizes) -> tuple[ShareImage, ...]:
     """The images that stand for an article, the og:image first.
 
     Today that is the original hero image; the image pipeline will return its 16:9, 4:3 and 1:1 crops here.
