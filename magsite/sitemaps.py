@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from magsite.config import SiteConfig
 from magsite.feeds import xml_safe
-from magsite.model import Post
+from magsite.model import NEWS_WINDOW, Post
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 MAX_URLS = 50_000  # per sitemap file, by the sitemaps.org protocol
 MAX_BYTES = 50 * 1024 * 1024  # per sitemap file, uncompressed
-NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1_000
 
 _HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
