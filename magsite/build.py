@@ -12,15 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from magsite import __version__
-from magsite.bodies import Bodies
 from magsite.cache import digest, input_stats, open_cache
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
-from magsite.load import load_content
-from magsite.model import build_site
-from magsite.render import render_site
-from magsite.theme import find_theme, make_environment
-from magsite.write import write_outputs
+from magsite.theme import find_theme
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 
@@ -87,12 +82,20 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         stage("config")
         files, pages = summary
         return BuildResult(out_dir, files, 0, pages, [], timings)
+    # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    from magsite.bodies import Bodies
+    from magsite.load import load_content
+    from magsite.model import build_site
+    from magsite.render import render_site
+    from magsite.theme import make_environment
+    from magsite.write import write_outputs
+
     stage("config")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            content, problems, files = load_content(site_dir, config, cache.files, pool)
+            content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
-        content, problems, files = load_content(site_dir, config, cache.files)
+        content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load")
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more

@@ -124,7 +124,7 @@ def test_a_cache_made_with_another_key_is_not_trusted(tmp_path: Path, monkeypatc
 def test_a_scheduled_article_appears_when_its_time_comes_without_any_edit(tmp_path: Path) -> None:
     site = copy_sample(tmp_path / "site")
     scheduled = "content/articles/2026/12/scheduled.md"
-    (site / scheduled).parent.mkdir(parents=True)
+    (site / scheduled).parent.mkdir(parents=True, exist_ok=True)
     (site / scheduled).write_text(
         "---\ntitle: Due Soon\nauthor: maya-carlin\nsection: navy\ndate: 2026-12-01T06:00:00Z\n---\nText.\n"
     )
