@@ -18,7 +18,7 @@ from feedgen.util import xml_elem
 
 from magsite.config import SiteConfig
 from magsite.model import Post, Site, author_url
-from magsite.social import ShareImage
+from magsite.social import ShareImage, media_url
 
 RSS, ATOM, JSON_FEED = "application/rss+xml", "application/atom+xml", "application/feed+json"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -30,7 +30,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An HTML start tag, and a URL-valued attribute inside one (quoted or not).
 _START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
 _URL_ATTR = re.compile(r"""(\s(?:href|src|poster|cite|action)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.I)
-_SRCSET_ATTR = re.compile(r"""(\s(?:srcset)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
+_SRCSET_ATTR = re.compile(r"""(\ssrcset\s*=\s*)("[^"]*"|'[^']*')""", re.I)
 
 
 def xml_safe(text: str) -> str:
@@ -40,7 +40,6 @@ def xml_safe(text: str) -> str:
 
 def absolutize(markup: str, base: str) -> str:
     """Resolve every link and image URL in rendered HTML against `base`, as feed readers need absolute URLs."""
-
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
 
     def resolve(url: str) -> str:
@@ -73,6 +72,13 @@ class FeedLink:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedAuthor:
+    name: str
+    url: str  # absolute URL of the author page
+    avatar: str  # absolute image URL, or ''
+
+
+@dataclass(frozen=True, slots=True)
 class FeedItem:
     """One article as every feed shows it; prepared once and shared by all the feeds it appears in."""
 
@@ -82,7 +88,7 @@ class FeedItem:
     content: str  # full HTML with absolute URLs; '' when feeds carry summaries only
     published: datetime
     modified: datetime
-    authors: tuple[tuple[str, str], ...]  # (name, absolute profile URL)
+    authors: tuple[FeedAuthor, ...]
     categories: tuple[str, ...]  # section title, then tags
     image: ShareImage | None
     image_credit: str
@@ -98,6 +104,7 @@ class Channel:
     home: str  # absolute URL of the matching HTML page
     prefix: str  # site URL the feed files live under: '/', '/smart-bombs/', '/author/x/'
     posts: tuple[Post, ...]  # newest first, at most feed_limit
+    logo: ShareImage | None  # the publisher's logo
 
 
 def feed_links(prefix: str, title: str, *, json_feed: bool = False) -> tuple[FeedLink, ...]:
@@ -117,23 +124,24 @@ def author_feed_title(site: Site, author_id: str) -> str:
     return f"{site.authors[author_id].name} – {site.config.title}"
 
 
-def channels(site: Site) -> list[Channel]:
+def channels(site: Site, logo: ShareImage | None) -> list[Channel]:
     """The site's channel (RSS, Atom and JSON Feed), then one per section and author with articles (RSS, Atom)."""
     config = site.config
     limit = config.feed_limit
-    found = [Channel(config.title, config.tagline or config.title, config.absolute("/"), "/", site.posts[:limit])]
+    home = config.absolute("/")
+    found = [Channel(config.title, config.tagline or config.title, home, "/", site.posts[:limit], logo)]
     for section in site.sections:
         listing = site.section_lists[section.id]
         if listing.posts:
             title = section_feed_title(site, section.id)
             about = section.description or section.title
-            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit]))
+            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit], logo))
     for author in site.authors.values():
         listing = site.author_lists[author.id]
         if listing.posts:
             title = author_feed_title(site, author.id)
             about = f"Articles by {author.name}" + (f", {author.role}" if author.role else "")
-            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit]))
+            found.append(Channel(title, about, config.absolute(listing.url), listing.url, listing.posts[:limit], logo))
     return found
 
 
@@ -159,7 +167,14 @@ def item_source(
                 content=xml_safe(absolutize(body_html(post), url)) if config.feed_full_content else "",
                 published=a.date,
                 modified=a.modified,
-                authors=tuple((xml_safe(au.name), config.absolute(author_url(au.id))) for au in post.authors),
+                authors=tuple(
+                    FeedAuthor(
+                        xml_safe(au.name),
+                        config.absolute(author_url(au.id)),
+                        media_url(au.avatar, config) if au.avatar else "",
+                    )
+                    for au in post.authors
+                ),
                 categories=tuple(dict.fromkeys(xml_safe(c) for c in categories)),
                 image=hero(post),
                 image_credit=xml_safe(a.image.credit) if a.image else "",
@@ -213,11 +228,9 @@ def _generator(
     fg.rights(xml_safe(config.copyright))
     fg.generator("magsite")
     fg.updated(max((i.modified for i in items), default=EMPTY_FEED_DATE))  # also RSS lastBuildDate; never the clock
-    if config.publisher and config.publisher.logo:
-        logo = config.publisher.logo
-        logo_url = logo if logo.startswith(("https://", "http://")) else config.absolute("/" + logo)
-        fg.logo(logo_url)
-        fg.image(logo_url, xml_safe(channel.title), channel.home)
+    if channel.logo:
+        fg.logo(channel.logo.url)
+        fg.image(channel.logo.url, xml_safe(channel.title), channel.home)
     for item in reversed(items):  # feedgen puts each new entry first
         entry = fg.add_entry()
         entry.id(item.url)
@@ -226,8 +239,8 @@ def _generator(
         entry.link(href=item.url, rel="alternate")
         entry.published(item.published)
         entry.updated(item.modified)
-        entry.author([{"name": name, "uri": uri} for name, uri in item.authors])
-        entry.dc.dc_creator([name for name, _ in item.authors])  # RSS <author> would have to expose an e-mail
+        entry.author([{"name": a.name, "uri": a.url} for a in item.authors])
+        entry.dc.dc_creator([a.name for a in item.authors])  # RSS <author> would have to expose an e-mail
         entry.category([{"term": c} for c in item.categories])
         if item.summary:  # RSS readers take <description> as HTML; Atom's <summary> is plain text
             entry.summary(html.escape(item.summary, quote=False) if rss else item.summary)
@@ -259,9 +272,9 @@ def json_feed(channel: Channel, items: Sequence[FeedItem], config: SiteConfig) -
         "description": channel.description,
         "language": config.language,
     }
-    if config.publisher and config.publisher.logo:
-        logo = config.publisher.logo
-        feed["icon"] = logo if logo.startswith(("https://", "http://")) else config.absolute("/" + logo)
+    logo = channel.logo
+    if logo and logo.width and logo.width == logo.height:  # JSON Feed's icon is square
+        feed["icon"] = logo.url
     feed["items"] = [_json_item(item, config) for item in items]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
 
@@ -276,7 +289,7 @@ def _json_item(item: FeedItem, config: SiteConfig) -> dict[str, object]:
         "summary": item.summary,
         "date_published": item.published.isoformat(timespec="seconds"),
         "date_modified": item.modified.isoformat(timespec="seconds"),
-        "authors": [{"name": name, "url": url} for name, url in item.authors],
+        "authors": [{"name": a.name, "url": a.url} | ({"avatar": a.avatar} if a.avatar else {}) for a in item.authors],
         "tags": list(item.categories),
         "language": config.language,
     }

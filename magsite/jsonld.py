@@ -34,8 +34,8 @@ def image_object(image: ShareImage) -> JsonLd:
 
 def organization(config: SiteConfig, logo: ShareImage | None) -> JsonLd:
     """The publisher: name, home page, logo and social profiles."""
-    publisher = config.publisher.name if config.publisher else config.title
-    data: JsonLd = {"@type": "Organization", "name": publisher or config.title, "url": config.absolute("/")}
+    name = (config.publisher.name if config.publisher else "") or config.title
+    data: JsonLd = {"@type": "Organization", "name": name, "url": config.absolute("/")}
     if logo:
         data["logo"] = image_object(logo)
     profiles = [link.url for link in config.social if link.url.startswith(("https://", "http://"))]

@@ -449,7 +449,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         return digest(card_fp(post), bodies.documents[source].key, sizes.stamp(image))
 
     formats = (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed))
-    for channel in channels(site):
+    for channel in channels(site, logo):
         fp = digest(everywhere, channel.title, channel.description, *map(item_fp, channel.posts))
         for name, write in formats if channel.prefix == "/" else formats[:2]:
 

@@ -69,13 +69,13 @@ def news_language(language: str) -> str:
 
 def news_sitemap(config: SiteConfig, posts: Sequence[Post], now: datetime) -> bytes:
     """The Google News sitemap: articles published in the 48 hours up to `now` (newest first, at most 1,000)."""
-    publication = config.publisher.name if config.publisher else config.title
+    publication = (config.publisher.name if config.publisher else "") or config.title
     recent = [p for p in posts if now - NEWS_WINDOW < p.article.date <= now][:NEWS_MAX]
     lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
     for post in recent:
         lines.append(
             f"<url><loc>{_text(config.absolute(post.url))}</loc><news:news>"
-            f"<news:publication><news:name>{_text(publication or config.title)}</news:name>"
+            f"<news:publication><news:name>{_text(publication)}</news:name>"
             f"<news:language>{news_language(config.language)}</news:language></news:publication>"
             f"<news:publication_date>{_date(post.article.date)}</news:publication_date>"
             f"<news:title>{_text(post.article.title)}</news:title></news:news></url>\n"

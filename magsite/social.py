@@ -69,10 +69,14 @@ class ShareImage:
         return mimetypes.guess_type(urlsplit(self.url).path)[0]
 
 
+def media_url(src: str, config: SiteConfig) -> str:
+    """The absolute URL of an image given as an images/... path or an https URL."""
+    return src if src.startswith(("https://", "http://")) else config.absolute("/" + src)
+
+
 def share_image(src: str, config: SiteConfig, sizes: ImageSizes) -> ShareImage:
     """One image (images/... path or https URL) with its absolute URL."""
-    url = src if src.startswith(("https://", "http://")) else config.absolute("/" + src)
-    return ShareImage(url, src, sizes)
+    return ShareImage(media_url(src, config), src, sizes)
 
 
 def image_urls(src: str, config: SiteConfig, sizes: ImageSizes) -> tuple[ShareImage, ...]:

@@ -105,6 +105,7 @@ def test_the_sample_json_feed_follows_json_feed_1_1(sample: Path, facts: dict[st
         assert datetime.fromisoformat(item["date_modified"]) == fact["modified"]
         assert [a["name"] for a in item["authors"]] == fact["authors"]
         assert [a["url"] for a in item["authors"]] == fact["author_urls"]
+        assert all((sample / a["avatar"].removeprefix(BASE + "/")).is_file() for a in item["authors"] if "avatar" in a)
         assert item["tags"] == [fact["section"], *fact["tags"]]
         assert item["summary"] == fact["description"]
         assert_absolute(item["content_html"])
