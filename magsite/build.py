@@ -85,7 +85,7 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
     from magsite.bodies import Bodies
     from magsite.load import load_content
-    from magsite.model import build_site
+    from magsite.model import build_site, related_inputs
     from magsite.render import render_site
     from magsite.theme import make_environment
     from magsite.write import write_outputs
@@ -97,7 +97,9 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
     else:
         content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load")
-    site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
+    site, more = build_site(
+        content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related
+    )
     problems += more
     bodies = Bodies(site, cache, site_dir)
     if any(not p.warning for p in problems):
@@ -116,7 +118,8 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
     previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
     previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
     result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
-    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
+    related = (related_inputs(list(site.posts)), {url: tuple(p.url for p in r) for url, r in site.related.items()})
+    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown(), related)
     stage("write")
     pages = {
         "home": site.home.page_count,
