@@ -13,6 +13,7 @@ from magsite.errors import Problem, raise_if_errors
 from magsite.load import load_content
 from magsite.model import build_site
 from magsite.render import render_bodies, render_site
+from magsite.search import index_site
 from magsite.theme import find_theme, make_environment
 from magsite.write import write_outputs
 
@@ -39,8 +40,9 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before anything is written, so the previous output stays as it was.
+    Stages: config, load, model, render, write, search (Pagefind indexes the staged site before it
+    replaces the output). Any problem raises ContentError listing all of them, and the previous output
+    stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -69,8 +71,16 @@ def build(
     outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
     stage("render")
     out_dir = options.output or site_dir / "output"
-    files = write_outputs(outputs, out_dir)
-    stage("write")
+    indexed = 0
+
+    def index(staging: Path) -> None:
+        nonlocal indexed
+        stage("write")
+        indexed = index_site(staging)
+        stage("search")
+
+    files = write_outputs(outputs, out_dir, finish=index if config.search else None) + indexed
+    stage("swap" if config.search else "write")
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),

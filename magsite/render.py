@@ -71,7 +71,7 @@ class Meta:
 
     title: str
     url: str
-    kind: str  # home | article | section | author | tag | page | notfound | redirect
+    kind: str  # home | article | section | author | tag | page | search | notfound | redirect
     description: str = ""
     image: str | None = None
     pagination: Pagination | None = None
@@ -229,6 +229,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         body = bodies[standalone.source]
         meta = Meta(standalone.title, page_link(standalone), "page", standalone.description or first_paragraph(body))
         outputs.append(page("page.html", page_link(standalone), meta, standalone=standalone, body=Markup(body)))
+    if config.search:
+        outputs.append(page("search.html", "/search/", Meta("Search", "/search/", "search", noindex=True)))
     outputs.append(
         page(
             "404.html",

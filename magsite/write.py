@@ -6,7 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from magsite.errors import ContentError, Problem
@@ -29,10 +29,11 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_outputs(outputs: Iterable[Output], out_dir: Path) -> int:
+def write_outputs(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
     """Write every output to a staging folder beside out_dir and swap it in; return the file count.
 
-    A failure (disk full, permissions) leaves out_dir exactly as it was, and the staging folder removed.
+    `finish` runs on the complete staging folder just before the swap (the search indexer adds its files).
+    A failure there or in writing (disk full, permissions) leaves out_dir exactly as it was, staging removed.
     """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +59,8 @@ def write_outputs(outputs: Iterable[Output], out_dir: Path) -> int:
             else:
                 target.write_bytes(output.data or b"")
             count += 1
+        if finish is not None:
+            finish(staging)
         if out_dir.exists() and not _exchange(staging, out_dir):
             out_dir.rename(old)
             staging.rename(out_dir)

@@ -17,6 +17,7 @@ LAYERS = [
     {"markdown", "theme"},
     {"feeds", "sitemaps"},
     {"render"},
+    {"search"},
     {"write"},
     {"build"},
     {"cli"},
