@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import cbor2
 
 from magsite.config import CONFIG_FILE
 from magsite.errors import ContentError, Problem
@@ -22,6 +27,7 @@ EXCLUDE_SELECTORS = (
     ".written-by h2",
     ".written-by .bio",
 )
+SIGNATURE = b"pagefind_dcd"  # starts every decompressed Pagefind index file
 _HINT = "install it with pip install 'pagefind[bin]', or set 'search: false' in magsite.yaml"
 
 
@@ -57,4 +63,60 @@ def index_site(folder: Path) -> int:
     if done.returncode != 0:
         said = " ".join((done.stderr or done.stdout).split())[-500:]
         raise ContentError([Problem(CONFIG_FILE, None, f"Pagefind failed to index the site: {said}")])
-    return sum(1 for p in (folder / BUNDLE_DIR).rglob("*") if p.is_file())
+    bundle = folder / BUNDLE_DIR
+    stabilise(bundle)
+    return sum(1 for p in bundle.rglob("*") if p.is_file())
+
+
+def stabilise(bundle: Path) -> None:
+    """Rewrite Pagefind's filter indexes in a stable order, so the same site gives a byte-identical bundle.
+
+    Pagefind writes filter values and filter names in hash-map order, which changes from run to run; the
+    order carries no meaning (the browser loads them into maps). A file this code does not read back
+    byte for byte is left as Pagefind wrote it.
+    """
+    entry_file = bundle / "pagefind-entry.json"
+    entry_text = entry_file.read_text(encoding="utf-8")
+    for language in json.loads(entry_text)["languages"].values():
+        meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_file)
+        if meta is None or len(meta) < 4:
+            continue
+        filter_files = [bundle / "filter" / f"{name}.pf_filter" for _, name in meta[3]]  # [filter, file hash]
+        filters = [_read(file) for file in filter_files]
+        if any(f is None for f in filters):
+            continue
+        prefix = language["hash"].rpartition("_")[0]
+        for item, file, values in zip(meta[3], filter_files, filters, strict=True):
+            values[1].sort()  # [value, [page numbers]] per value
+            item[1] = _replace(file, values, f"{prefix}_", 7)
+        meta[3].sort()
+        if len(meta) > 4:
+            meta[4].sort(key=lambda sort: sort[0])  # [sort key, [page numbers]] per sort key
+        new_hash = _replace(meta_file, meta, f"pagefind.{prefix}_", 13).removeprefix("pagefind.")
+        entry_text = entry_text.replace(f'"{language["hash"]}"', f'"{new_hash}"')
+    entry_file.write_text(entry_text, encoding="utf-8")
+
+
+def _read(file: Path) -> list | None:
+    """A Pagefind index file as CBOR data, or None where re-encoding would not give the same bytes."""
+    raw = gzip.decompress(file.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        return None
+    body = raw[len(SIGNATURE) :]
+    try:
+        data = cbor2.loads(body)
+    except cbor2.CBORDecodeError:
+        return None
+    return data if isinstance(data, list) and cbor2.dumps(data) == body else None
+
+
+def _replace(file: Path, data: list, prefix: str, length: int) -> str:
+    """Replace file with data, named prefix + a hash of its content; return the new name without suffix."""
+    body = cbor2.dumps(data)
+    name = f"{prefix}{hashlib.sha256(body).hexdigest()[:length]}"
+    target = file.with_name(name + file.suffix)
+    target.write_bytes(gzip.compress(SIGNATURE + body, mtime=0))
+    if target != file:
+        file.unlink()
+    return name

@@ -62,8 +62,8 @@ async function start(root) {
       more.hidden = true;
       return;
     }
-    status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}${what}${scope}`;
     await showMore(ticket);
+    if (ticket === latest) status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}${what}${scope}`;
   }
 
   async function showMore(ticket) {
