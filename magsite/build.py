@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from magsite import __version__
+from magsite.bodies import Bodies
+from magsite.cache import digest, open_cache
 from magsite.config import load_config
-from magsite.errors import Problem, raise_if_errors
+from magsite.errors import ContentError, Problem
 from magsite.load import load_content
 from magsite.model import build_site
-from magsite.render import render_bodies, render_site
-from magsite.search import index_site
+from magsite.render import render_site
+from magsite.search import BUNDLE_DIR, find_pagefind, index_site
 from magsite.theme import find_theme, make_environment
 from magsite.write import write_outputs
+
+OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +31,15 @@ class BuildOptions:
     future: bool = False  # include articles dated after `now`
     now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
     output: Path | None = None  # default: <site>/output
+    cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
+    workers: int = 0  # processes for heavy stages; 0: one per core
 
 
 @dataclass
 class BuildResult:
     output: Path
     files: int
+    written: int  # files rendered or copied by this build; the others were unchanged
     pages: dict[str, int]  # page kind -> count
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
@@ -40,9 +50,9 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write, search (Pagefind indexes the staged site before it
-    replaces the output). Any problem raises ContentError listing all of them, and the previous output
-    stays as it was.
+    Stages: config, load, model, render, write, search (Pagefind indexes the written pages when they
+    changed). Any content problem raises ContentError listing all of them, before the output folder is
+    touched, so the previous output stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -55,32 +65,46 @@ def build(
         if log:
             log(f"{name}: {timings[name]:.3f} s")
 
+    workers = options.workers or os.cpu_count() or 1
     config = load_config(site_dir)
     theme = find_theme(site_dir, config.theme)
+    pagefind = find_pagefind() if config.search else None
+    salt = digest(__version__, repr(config), str(options.drafts), str(options.future))
+    cache = open_cache(site_dir, salt, enabled=options.cache)
     stage("config")
-    content, problems = load_content(site_dir, config)
+    if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            content, problems, files = load_content(site_dir, config, cache.files, pool)
+    else:
+        content, problems, files = load_content(site_dir, config, cache.files)
     stage("load")
     now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
+    bodies = Bodies(site, cache, site_dir)
+    if any(not p.warning for p in problems):
+        problems += bodies.check_all()  # report body problems too, all in one go
+        raise ContentError([p for p in problems if not p.warning])
     stage("model")
-    bodies, more = render_bodies(site)
-    problems += more
-    raise_if_errors(problems)
-    stage("markdown")
     outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
     stage("render")
-    out_dir = options.output or site_dir / "output"
-    indexed = 0
 
-    def index(staging: Path) -> None:
-        nonlocal indexed
-        stage("write")
-        indexed = index_site(staging)
-        stage("search")
+    def finish() -> list[Problem]:
+        bodies.save()
+        found = bodies.all_problems()
+        bodies.problems.clear()
+        return found
 
-    files = write_outputs(outputs, out_dir, finish=index if config.search else None) + indexed
-    stage("swap" if config.search else "write")
+    out_dir = (options.output or site_dir / "output").absolute()
+    previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
+    previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
+    result = write_outputs(
+        outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
+    )
+    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
+    stage("write")
+    index_files = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else 0
+    stage("search")
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),
@@ -90,4 +114,5 @@ def build(
         "page": len(site.pages),
         "redirect": len(site.aliases),
     }
-    return BuildResult(out_dir, files, pages, [p for p in problems if p.warning], timings)
+    warnings = [p for p in problems if p.warning]
+    return BuildResult(out_dir, result.files + index_files, result.written, pages, warnings, timings)

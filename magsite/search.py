@@ -28,44 +28,60 @@ EXCLUDE_SELECTORS = (
     ".written-by .bio",
 )
 SIGNATURE = b"pagefind_dcd"  # starts every decompressed Pagefind index file
+_STALE = "the pages were written; search keeps the previous index until a build indexes them"
 _HINT = "install it with pip install 'pagefind[bin]', or set 'search: false' in magsite.yaml"
 
 
-def find_pagefind() -> Path | None:
-    """The Pagefind binary shipped by the pagefind-bin package, else one on PATH."""
+def find_pagefind() -> Path:
+    """The Pagefind binary shipped by the pagefind-bin package, else one on PATH; a ContentError if neither."""
     try:
         import pagefind_bin
 
         return Path(pagefind_bin.get_executable())
     except (ImportError, FileNotFoundError):
         found = shutil.which("pagefind")
-        return Path(found) if found else None
-
-
-def index_site(folder: Path) -> int:
-    """Index the built site in folder into folder/pagefind/; return the number of files Pagefind wrote.
-
-    Pagefind's own config files and PAGEFIND_* variables are kept out, so the same site gives the same index.
-    """
-    binary = find_pagefind()
-    if binary is None:
+    if found is None:
         raise ContentError([Problem(CONFIG_FILE, None, "search is on, but Pagefind is not installed", _HINT)])
-    command = [str(binary), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
+    return Path(found)
+
+
+def index_site(site: Path, binary: Path, changed: bool) -> int:
+    """Keep site/pagefind/ the index of the built site in site/; return the number of files in it.
+
+    The index is rebuilt when pages changed, or when it is missing or unfinished: Pagefind writes a fresh
+    bundle beside the site (its presence marks an unfinished run), which then replaces the old one.
+    """
+    bundle = site / BUNDLE_DIR
+    fresh = site.with_name(f".{site.name}.{BUNDLE_DIR}")
+    if changed or fresh.exists() or not bundle.is_dir():
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        _run(binary, site, fresh)
+        stabilise(fresh)
+        old = site.with_name(f".{site.name}.{BUNDLE_DIR}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if bundle.exists():
+            bundle.rename(old)
+        fresh.rename(bundle)
+        shutil.rmtree(old, ignore_errors=True)
+    return sum(1 for p in bundle.rglob("*") if p.is_file())
+
+
+def _run(binary: Path, site: Path, bundle: Path) -> None:
+    """Run Pagefind over site into bundle, without Pagefind config files or PAGEFIND_* variables."""
+    command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--quiet"]
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     try:
-        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True, check=False)
     except OSError as err:
         raise ContentError(
             [Problem(CONFIG_FILE, None, f"cannot run Pagefind ({binary}): {err.strerror or err}", _HINT)]
         ) from None
     if done.returncode != 0:
         said = " ".join((done.stderr or done.stdout).split())[-500:]
-        raise ContentError([Problem(CONFIG_FILE, None, f"Pagefind failed to index the site: {said}")])
-    bundle = folder / BUNDLE_DIR
-    stabilise(bundle)
-    return sum(1 for p in bundle.rglob("*") if p.is_file())
+        raise ContentError([Problem(CONFIG_FILE, None, f"Pagefind failed to index the site: {said}", _STALE)])
 
 
 def stabilise(bundle: Path) -> None:
