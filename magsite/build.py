@@ -103,7 +103,7 @@ def build(
     )
     cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
     stage("write")
-    index_files = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else 0
+    index_files, index_written = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else (0, 0)
     stage("search")
     pages = {
         "home": site.home.page_count,
@@ -115,4 +115,5 @@ def build(
         "redirect": len(site.aliases),
     }
     warnings = [p for p in problems if p.warning]
-    return BuildResult(out_dir, result.files + index_files, result.written, pages, warnings, timings)
+    files, written = result.files + index_files, result.written + index_written
+    return BuildResult(out_dir, files, written, pages, warnings, timings)

@@ -45,26 +45,51 @@ def find_pagefind() -> Path:
     return Path(found)
 
 
-def index_site(site: Path, binary: Path, changed: bool) -> int:
-    """Keep site/pagefind/ the index of the built site in site/; return the number of files in it.
+def index_site(site: Path, binary: Path, changed: bool) -> tuple[int, int]:
+    """Keep site/pagefind/ the index of the built site in site/; return its file count and files written.
 
     The index is rebuilt when pages changed, or when it is missing or unfinished: Pagefind writes a fresh
-    bundle beside the site (its presence marks an unfinished run), which then replaces the old one.
+    bundle beside the site (its presence marks an unfinished run), which then replaces the old one. Files
+    that come out the same keep their old copy, so their mtime, like an unchanged page's, stays.
     """
     bundle = site / BUNDLE_DIR
     fresh = site.with_name(f".{site.name}.{BUNDLE_DIR}")
+    written = 0
     if changed or fresh.exists() or not bundle.is_dir():
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         _run(binary, site, fresh)
         stabilise(fresh)
-        old = site.with_name(f".{site.name}.{BUNDLE_DIR}-old")
-        shutil.rmtree(old, ignore_errors=True)
+        for file in sorted(p for p in fresh.rglob("*") if p.is_file()):
+            old = bundle / file.relative_to(fresh)
+            if _same_bytes(file, old):
+                os.replace(_link_beside(old, file), file)
+            else:
+                written += 1
+        old_bundle = site.with_name(f".{site.name}.{BUNDLE_DIR}-old")
+        shutil.rmtree(old_bundle, ignore_errors=True)
         if bundle.exists():
-            bundle.rename(old)
+            bundle.rename(old_bundle)
         fresh.rename(bundle)
-        shutil.rmtree(old, ignore_errors=True)
-    return sum(1 for p in bundle.rglob("*") if p.is_file())
+        shutil.rmtree(old_bundle, ignore_errors=True)
+    return sum(1 for p in bundle.rglob("*") if p.is_file()), written
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _link_beside(source: Path, target: Path) -> Path:
+    """A hard link to source (a copy where links fail) next to target, to be renamed over it."""
+    link = target.with_name(target.name + ".keep")
+    try:
+        os.link(source, link)
+    except OSError:
+        shutil.copy2(source, link)
+    return link
 
 
 def _run(binary: Path, site: Path, bundle: Path) -> None:
