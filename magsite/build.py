@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -11,16 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from magsite import __version__
-from magsite.bodies import Bodies
-from magsite.cache import digest, open_cache
+from magsite.cache import digest, input_stats, open_cache
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
-from magsite.load import load_content
-from magsite.model import build_site
-from magsite.render import render_site
-from magsite.search import BUNDLE_DIR, find_pagefind, index_site
-from magsite.theme import find_theme, make_environment
-from magsite.write import write_outputs
+from magsite.theme import find_theme
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 
@@ -54,6 +49,16 @@ def build(
     changed). Any content problem raises ContentError listing all of them, before the output folder is
     touched, so the previous output stays as it was.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
+    try:
+        return _build(site_dir, options, log)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | None) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -68,17 +73,33 @@ def build(
     workers = options.workers or os.cpu_count() or 1
     config = load_config(site_dir)
     theme = find_theme(site_dir, config.theme)
-    pagefind = find_pagefind() if config.search else None
     salt = digest(__version__, repr(config), str(options.drafts), str(options.future))
     cache = open_cache(site_dir, salt, enabled=options.cache)
+    out_dir = (options.output or site_dir / "output").absolute()
+    now = options.now or datetime.now(UTC)
+    inputs = input_stats([site_dir / "content", *theme.template_dirs, *theme.static_dirs], [site_dir / "magsite.yaml"])
+    summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache else None
+    if summary is not None:  # nothing to do: no input changed since the last build of this output
+        stage("config")
+        files, pages = summary
+        return BuildResult(out_dir, files, 0, pages, [], timings)
+    # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    from magsite.bodies import Bodies
+    from magsite.load import load_content
+    from magsite.model import build_site
+    from magsite.render import render_site
+    from magsite.search import BUNDLE_DIR, find_pagefind, index_site
+    from magsite.theme import make_environment
+    from magsite.write import write_outputs
+
+    pagefind = find_pagefind() if config.search else None
     stage("config")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            content, problems, files = load_content(site_dir, config, cache.files, pool)
+            content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
-        content, problems, files = load_content(site_dir, config, cache.files)
+        content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load")
-    now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
     bodies = Bodies(site, cache, site_dir)
@@ -95,7 +116,6 @@ def build(
         bodies.problems.clear()
         return found
 
-    out_dir = (options.output or site_dir / "output").absolute()
     previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
     previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
     result = write_outputs(
@@ -116,4 +136,7 @@ def build(
     }
     warnings = [p for p in problems if p.warning]
     files, written = result.files + index_files, result.written + index_written
+    if not warnings:  # a build with warnings is not skipped next time, so they are shown again
+        valid_until = site.next_change.timestamp() if site.next_change else None
+        cache.save_inputs(inputs, out_dir, valid_until, (files, pages))
     return BuildResult(out_dir, files, written, pages, warnings, timings)

@@ -6,8 +6,8 @@ import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from magsite.config import SiteConfig
@@ -17,6 +17,7 @@ from magsite.urls import page_url, permalink, slugify
 
 RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
 RELATED_COUNT = 4
+NEWS_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class Site:
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
-    extra_urls: dict[str, str] = field(default_factory=dict)
+    next_change: datetime | None = None  # when the site would change with no edit (a scheduled article...)
 
     @property
     def hero(self) -> Post | None:
@@ -222,6 +223,10 @@ def build_site(
                 aliases[url] = post.url
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
+    # the site changes by itself when a scheduled article comes due or an article leaves the 48-hour
+    # window of the news sitemap
+    moments = [a.date for a in content.articles if a.date > now and not (a.draft and not drafts)]
+    moments += [p.article.date + NEWS_WINDOW for p in posts if p.article.date + NEWS_WINDOW > now]
     per_page = config.per_page
     by_section: dict[str, list[Post]] = defaultdict(list)
     by_author: dict[str, list[Post]] = defaultdict(list)
@@ -257,6 +262,7 @@ def build_site(
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
+        next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
         for number in range(2, listing.page_count + 1):

@@ -20,6 +20,8 @@ LAYERS = [
     {"render"},
     {"write", "search"},
     {"build"},
+    {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
+    {"wordpress"},
     {"cli"},
 ]
 

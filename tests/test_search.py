@@ -232,6 +232,7 @@ def test_a_missing_pagefind_is_a_clear_error_and_output_stays(tmp_path: Path, mo
     assert build_site(site).exit_code == 0
     assert (site / "output/pagefind/pagefind.js").is_file()
     before = tree_digest(site / "output")
+    (site / "content/articles/2024/05/first-strike.md").write_text(article(body="An edit to index."))
     monkeypatch.setitem(sys.modules, "pagefind_bin", None)  # the package is gone
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # and no pagefind on PATH
     result = build_site(site)
