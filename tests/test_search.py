@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import re
 import sys
 import threading
@@ -241,3 +242,28 @@ def test_a_missing_pagefind_is_a_clear_error_and_output_stays(tmp_path: Path, mo
     assert "search: false" in result.output
     assert "Traceback" not in result.output
     assert tree_digest(site / "output") == before
+
+
+def test_a_failed_indexing_is_reported_and_redone_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "s")
+    assert build_site(site).exit_code == 0
+    (site / "content/articles/2024/05/first-strike.md").write_text(article(body="Quasarine sightings."))
+    fake = tmp_path / "bin/pagefind"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'disk on fire' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "pagefind_bin", None)
+        patch.setenv("PATH", str(fake.parent))
+        failed = build_site(site)
+    assert failed.exit_code == 1
+    assert "magsite.yaml: Pagefind failed to index the site: disk on fire" in failed.output
+    assert "search keeps the previous index" in failed.output
+    assert "Quasarine" in (site / "output/smart-bombs/first-strike/index.html").read_text()
+
+    assert build_site(site).exit_code == 0  # no source changed since, yet the index is made again
+    fragments = (site / "output/pagefind/fragment").iterdir()
+    assert any(b"Quasarine" in gzip.decompress(f.read_bytes()) for f in fragments)
+    assert not (site / ".output.pagefind").exists()
