@@ -21,7 +21,6 @@ BUNDLE_DIR = "pagefind"
 EXCLUDE_SELECTORS = (
     "nav",
     "footer",
-    "form",
     ".related",
     ".reading-time",
     ".written-by h2",
@@ -29,11 +28,11 @@ EXCLUDE_SELECTORS = (
 )
 SIGNATURE = b"pagefind_dcd"  # starts every decompressed Pagefind index file
 _STALE = "the pages were written; search keeps the previous index until a build indexes them"
-_HINT = "install it with pip install 'pagefind[bin]', or set 'search: false' in magsite.yaml"
+_HINT = "install it with pip install pagefind-bin, or set 'search: false' in magsite.yaml"
 
 
 def find_pagefind() -> Path:
-    """The Pagefind binary shipped by the pagefind-bin package, else one on PATH; a ContentError if neither."""
+    """The Pagefind binary of the pagefind-bin package, else one on PATH; a ContentError if neither."""
     try:
         import pagefind_bin
 

@@ -45,7 +45,7 @@ async function start(root) {
     if (!query && !Object.keys(filters).length) {
       list.replaceChildren();
       more.hidden = true;
-      status.textContent = "Type a word or two, then press Enter.";
+      status.textContent = "Type a word or two to search the magazine.";
       return;
     }
     const sort = form.elements.sort.value === "date" || !query ? { date: "desc" } : undefined;
