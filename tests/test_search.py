@@ -64,7 +64,7 @@ class Handler(SimpleHTTPRequestHandler):
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample magazine built and served on 127.0.0.1, with the small site under /mini/."""
     out = tmp_path_factory.mktemp("search") / "output"
-    assert run("build", "--site", REPO, "--output", out, "--now", NOW).exit_code == 0
+    assert run("build", "--site", REPO, "--output", out, "--now", NOW, "--no-cache").exit_code == 0
     mini = make_site(tmp_path_factory.mktemp("mini"), MINI)
     result = build_site(mini, "--output", out / "mini")
     assert result.exit_code == 0, result.output
