@@ -12,9 +12,13 @@ from datetime import datetime
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.records import Article, Author, Content, Page, Section
+from magsite.schedule import is_expired
 from magsite.urls import page_url, permalink, slugify
 
-RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
+RESERVED = (
+    *("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html"),
+    *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects"),
+)
 RELATED_COUNT = 4
 
 
@@ -82,6 +86,7 @@ class Site:
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
+    gone: tuple[str, ...] = ()  # URLs of expired articles, which get a "no longer available" notice
     extra_urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,6 +109,14 @@ def author_url(author_id: str) -> str:
 
 def page_link(page: Page) -> str:
     return f"/{page.slug}/"
+
+
+def alias_url(alias: str) -> str:
+    """An alias as the URL it names: '/old-url' -> '/old-url/'; file names ('/x.php') and queries are kept."""
+    path, query = alias.split("?", 1) if "?" in alias else (alias, "")
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return f"{path}?{query}" if query else path
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str | None:
@@ -149,6 +162,7 @@ def build_site(
 
     tag_names: dict[str, str] = {}
     posts: list[Post] = []
+    expired: list[tuple[Article, str]] = []
     for article in sorted(content.articles, key=lambda a: a.source):
         ok = True
         for author_id in article.authors:
@@ -192,6 +206,9 @@ def build_site(
         shown = (drafts or not article.draft) and (future or not is_future)
         if not claim(url, article, "slug") or not shown:
             continue
+        if is_expired(article, now):
+            expired.append((article, url))
+            continue
         tags = []
         for name in article.tags:
             slug = slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
@@ -209,11 +226,19 @@ def build_site(
         )
 
     aliases: dict[str, str] = {}
-    for post in posts:
-        for alias in post.article.aliases:
-            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
-            if claim(url, post.article, "aliases"):
-                aliases[url] = post.url
+    for article, target in sorted([(p.article, p.url) for p in posts] + expired, key=lambda pair: pair[0].source):
+        seen: set[str] = set()
+        for alias in article.aliases:
+            url = alias_url(alias)
+            path, _, query = url.partition("?")
+            if url == target or url in seen:
+                what = "the article's own URL" if url == target else "listed twice"
+                problem(article, "aliases", f"alias {alias} is {what}", "remove it from 'aliases'")
+            elif not query and (path == "/" or path.split("/")[1] in RESERVED):
+                problem(article, "aliases", f"alias {alias} is a URL magsite itself writes", "aliases are old URLs")
+            elif claim(url, article, "aliases"):
+                aliases[url] = target
+            seen.add(url)
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
     per_page = config.per_page
@@ -251,6 +276,7 @@ def build_site(
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
+        gone=tuple(sorted(url for _, url in expired)),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
         for number in range(2, listing.page_count + 1):

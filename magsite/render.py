@@ -16,6 +16,7 @@ from magsite.feeds import rss_feed
 from magsite.markdown import LinkContext, first_paragraph, render_markdown
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
 from magsite.records import Image
+from magsite.redirects import redirects_file
 from magsite.sitemaps import robots_txt, sitemap
 from magsite.theme import Theme, asset_name
 from magsite.urls import output_path
@@ -71,7 +72,7 @@ class Meta:
 
     title: str
     url: str
-    kind: str  # home | article | section | author | tag | page | notfound | redirect
+    kind: str  # home | article | section | author | tag | page | notfound | redirect | gone
     description: str = ""
     image: str | None = None
     pagination: Pagination | None = None
@@ -238,9 +239,14 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         )
     )
     for alias, target in site.aliases.items():
+        if "?" in alias:  # a static file cannot answer a query; only the _redirects rule can
+            continue
         outputs.append(
             page("redirect.html", alias, Meta("Redirecting…", target, "redirect", noindex=True), target=target)
         )
+    for url in site.gone:
+        outputs.append(page("gone.html", url, Meta("Article no longer available", url, "gone", noindex=True)))
+    outputs.append(Output("_redirects", redirects_file(site)))
 
     outputs.append(
         Output(
