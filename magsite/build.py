@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,10 +12,15 @@ from pathlib import Path
 from magsite.config import load_config
 from magsite.errors import Problem, raise_if_errors
 from magsite.load import load_content
-from magsite.model import build_site
+from magsite.model import Site, build_site
 from magsite.render import render_bodies, render_site
+from magsite.schedule import Change, next_change
 from magsite.theme import find_theme, make_environment
 from magsite.write import write_outputs
+
+STAGES = ("config", "load", "model", "markdown", "render", "write")
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,54 +29,75 @@ class BuildOptions:
     future: bool = False  # include articles dated after `now`
     now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
     output: Path | None = None  # default: <site>/output
+    write: bool = True  # False renders everything in memory and writes nothing (magsite check)
+
+
+@dataclass(frozen=True, slots=True)
+class StageDone:
+    """Reported after each stage, so a front end can show progress on long builds."""
+
+    name: str
+    number: int  # 1-based position among `total` stages
+    total: int
+    seconds: float
+    detail: str  # counts, e.g. "120 articles, 4 authors"
+    next: str | None  # the stage now running, if any
 
 
 @dataclass
 class BuildResult:
     output: Path
-    files: int
+    files: int  # files written (0 when nothing is written)
     pages: dict[str, int]  # page kind -> count
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # pages, feeds, images, redirects among the outputs
+    next_change: Change | None = None  # when the site would next change by itself
+    site: Site | None = None
+    paths: tuple[str, ...] = ()  # every output path, relative to the output folder
 
 
 def build(
-    site_dir: Path, options: BuildOptions = BuildOptions(), log: Callable[[str], None] | None = None
+    site_dir: Path, options: BuildOptions = BuildOptions(), progress: Callable[[StageDone], None] | None = None
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before anything is written, so the previous output stays as it was.
+    Stages: config, load, model, markdown, render, write. Any content problem raises ContentError listing
+    all of them, before anything is written, so the previous output stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    def stage(name: str) -> None:
+    def stage(name: str, detail: str = "") -> None:
         nonlocal started
         now = time.perf_counter()
         timings[name] = now - started
         started = now
-        if log:
-            log(f"{name}: {timings[name]:.3f} s")
+        if progress:
+            number = STAGES.index(name) + 1 if name in STAGES else len(timings)
+            upcoming = STAGES[number] if number < len(STAGES) else None
+            progress(StageDone(name, number, len(STAGES), timings[name], detail, upcoming))
 
     config = load_config(site_dir)
     theme = find_theme(site_dir, config.theme)
-    stage("config")
+    stage("config", f"theme {theme.name}")
     content, problems = load_content(site_dir, config)
-    stage("load")
+    stage("load", plural(len(content.articles), "article") + f", {plural(len(content.images), 'image')}")
     now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
-    stage("model")
+    stage("model", plural(len(site.posts), "published article"))
     bodies, more = render_bodies(site)
     problems += more
     raise_if_errors(problems)
-    stage("markdown")
+    stage("markdown", plural(len(bodies), "document"))
     outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
-    stage("render")
+    stage("render", plural(len(outputs), "output"))
     out_dir = options.output or site_dir / "output"
-    files = write_outputs(outputs, out_dir)
-    stage("write")
+    files = 0
+    if options.write:
+        files = write_outputs(outputs, out_dir)
+        stage("write", plural(files, "file"))
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),
@@ -79,5 +106,32 @@ def build(
         "tag": sum(li.page_count for li in site.tag_lists.values()),
         "page": len(site.pages),
         "redirect": len(site.aliases),
+        "gone": len(site.gone),
     }
-    return BuildResult(out_dir, files, pages, [p for p in problems if p.warning], timings)
+    paths = tuple(o.path for o in outputs)
+    return BuildResult(
+        output=out_dir,
+        files=files,
+        pages=pages,
+        warnings=[p for p in problems if p.warning],
+        timings=timings,
+        counts=_counts(paths, stubs=sum(1 for a in site.aliases if "?" not in a)),
+        next_change=next_change(content.articles, now, drafts=options.drafts, future=options.future),
+        site=site,
+        paths=paths,
+    )
+
+
+def _counts(paths: tuple[str, ...], stubs: int) -> dict[str, int]:
+    """What a reader would call pages, feeds and images among the output files."""
+    names = [posixpath.basename(p) for p in paths]
+    return {
+        "pages": sum(1 for n in names if n.endswith(".html")) - stubs,
+        "feeds": sum(1 for n in names if n in FEED_FILES),
+        "images": sum(1 for p in paths if p.lower().endswith(IMAGE_TYPES) and not p.startswith("static/")),
+    }
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

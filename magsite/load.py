@@ -109,7 +109,9 @@ def _date(f: Fields, key: str, tz: ZoneInfo, *, required: bool) -> datetime | No
         return None
     parsed = parse_date(value, tz)
     if parsed is None:
-        f.error(key, f"'{f.name(key)}' is not a valid date: {str(value)!r}", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00")
+        f.error(
+            key, f"'{f.name(key)}' is not a valid date: {str(value)!r}", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00"
+        )
     return parsed
 
 

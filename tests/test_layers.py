@@ -19,6 +19,7 @@ LAYERS = [
     {"render"},
     {"write"},
     {"build"},
+    {"check", "scaffold"},
     {"cli"},
 ]
 
