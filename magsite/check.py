@@ -31,7 +31,7 @@ def check(site_dir: Path, options: BuildOptions) -> list[Problem]:
     problems = list(result.warnings)
     problems += _markdown_problems(site_dir, result.site, served_urls(result.paths))
     problems += _author_problems(result.site)
-    return sorted(problems)
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
 
 
 def served_urls(paths: tuple[str, ...]) -> set[str]:
