@@ -149,6 +149,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     bios = {a.id: Markup(bodies[a.source]) for a in site.authors.values()}
     env.globals.update(
         author_bio=lambda author: bios[author.id],
+        picture=picture,
         site=site,
         config=config,
         asset=asset,
