@@ -27,7 +27,6 @@ CSP = "; ".join(
         "base-uri 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
-        "upgrade-insecure-requests",
     ]
 )
 

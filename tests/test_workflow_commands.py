@@ -13,6 +13,7 @@ from pathlib import Path
 
 import html5lib
 import yaml
+
 from conftest import AUTHOR, NOW, article, build_site, make_site, run
 
 
