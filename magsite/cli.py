@@ -216,7 +216,6 @@ def init_command(directory: Path, title: str, base_url: str, timezone: str) -> N
     """Create a new site in DIRECTORY that builds at once."""
     try:
         written = init_site(directory, title=title, base_url=base_url, timezone=timezone, now=datetime.now(UTC))
-        load_config(directory)  # a bad --base-url or --timezone is reported now, not at the first build
     except ContentError as err:
         _fail(err, "init failed")
     for rel in written:
@@ -250,7 +249,7 @@ def new_article_command(
     tag_list = [t.strip() for group in tags for t in group.split(",") if t.strip()]
     now = _now(now_text) or datetime.now(UTC)
     try:
-        rel = new_article(site_dir, title, sections=section, authors=authors, tags=tag_list, slug=slug, now=now)
+        rel = new_article(site_dir, title, section=section, authors=authors, tags=tag_list, slug=slug, now=now)
     except ContentError as err:
         _fail(err, "new article failed")
     click.echo(f"wrote {site_dir / rel} (draft: true; set it to false to publish)")

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from magsite import __version__
-from magsite.config import CONFIG_FILE, load_config
-from magsite.errors import ContentError, Problem
+from magsite.config import CONFIG_FILE, load_config, parse_config
+from magsite.errors import ContentError, Problem, raise_if_errors
 from magsite.urls import is_slug, slugify
 
 CSP = "; ".join(
@@ -146,11 +146,69 @@ def _known(site_dir: Path, folder: str, kind: str, wanted: Sequence[str]) -> lis
     return problems
 
 
+def article_file(
+    title: str,
+    section: str,
+    authors: Sequence[str],
+    tags: Sequence[str],
+    date: datetime,
+    *,
+    dek: str = "",
+    draft: bool = True,
+    body: str = "Write the article here in Markdown. Sub-heads start with `## `.\n",
+) -> str:
+    """An article with every front-matter key, the optional ones as comments to fill in."""
+    author = authors[0] if len(authors) == 1 else "[" + ", ".join(authors) + "]"  # ids are slugs: plain YAML
+    return f"""\
+---
+title: {yaml_text(title)}
+dek: {yaml_text(dek)}
+author: {author}
+section: {section}
+date: {date.isoformat()}
+tags: [{", ".join(map(yaml_text, tags))}]
+# image:
+#   src: images/{date:%Y}/photo.jpg
+#   alt: What the photo shows
+#   caption: ""
+#   credit: ""
+# expires: {date.replace(year=date.year + 1).isoformat()}
+# corrections:
+#   - {{date: {date.date().isoformat()}, text: "An earlier version of this article misstated ..."}}
+draft: {"true" if draft else "false"}
+---
+{body}"""
+
+
+def author_file(name: str, ident: str) -> str:
+    return f"""\
+---
+name: {yaml_text(name)}
+role: ""
+twitter: ""
+email: ""
+# avatar: images/authors/{ident}.jpg
+---
+{name} writes for us. Replace this line with a short bio in Markdown.
+"""
+
+
+def section_file(title: str, order: int) -> str:
+    return f"""\
+---
+title: {yaml_text(title)}
+description: ""
+order: {order}
+nav: true
+---
+"""
+
+
 def new_article(
     site_dir: Path,
     title: str,
     *,
-    sections: str,
+    section: str,
     authors: Sequence[str],
     tags: Sequence[str] = (),
     slug: str | None = None,
@@ -159,7 +217,7 @@ def new_article(
     """Write content/articles/YYYY/MM/<slug>.md as a draft dated `now` in the site's timezone."""
     config = load_config(site_dir)
     slug = slug or slugify(title)
-    problems = _known(site_dir, "sections", "section", [sections]) + _known(site_dir, "authors", "author", authors)
+    problems = _known(site_dir, "sections", "section", [section]) + _known(site_dir, "authors", "author", authors)
     if not title.strip():
         problems.append(Problem("content/articles", None, "the title is empty"))
     elif not is_slug(slug):
@@ -173,69 +231,31 @@ def new_article(
         raise ContentError(problems)
     local = now.astimezone(config.tz).replace(second=0, microsecond=0)
     rel = f"content/articles/{local:%Y/%m}/{slug}.md"
-    author = authors[0] if len(authors) == 1 else "[" + ", ".join(authors) + "]"  # ids are slugs: plain YAML
-    text = f"""\
----
-title: {yaml_text(title)}
-dek: ""
-author: {author}
-section: {sections}
-date: {local.isoformat()}
-tags: [{", ".join(map(yaml_text, tags))}]
-# image:
-#   src: images/{local:%Y}/photo.jpg
-#   alt: What the photo shows
-#   caption: ""
-#   credit: ""
-# expires: {local.replace(year=local.year + 1).isoformat()}
-# corrections:
-#   - {{date: {local.date().isoformat()}, text: "An earlier version of this article misstated ..."}}
-draft: true
----
-Write the article here in Markdown. Sub-heads start with `## `.
-"""
-    return _write_new(site_dir, {rel: text})[0]
+    return _write_new(site_dir, {rel: article_file(title, section, authors, tags, local)})[0]
 
 
 def new_author(site_dir: Path, ident: str, name: str | None = None) -> str:
     """Write content/authors/<id>.md with every author key; the body is the bio."""
     _check_id(ident, "author")
-    name = name or ident.replace("-", " ").title()
-    text = f"""\
----
-name: {yaml_text(name)}
-role: ""
-twitter: ""
-email: ""
-# avatar: images/authors/{ident}.jpg
----
-{name} writes for us. Replace this line with a short bio in Markdown.
-"""
+    text = author_file(name or ident.replace("-", " ").title(), ident)
     return _write_new(site_dir, {f"content/authors/{ident}.md": text})[0]
 
 
 def new_section(site_dir: Path, ident: str, title: str | None = None) -> str:
     """Write content/sections/<id>.md; the body is the section's introduction."""
     _check_id(ident, "section")
-    title = title or ident.replace("-", " ").title()
-    order = len(_ids(site_dir, "sections")) + 1
-    text = f"""\
----
-title: {yaml_text(title)}
-description: ""
-order: {order}
-nav: true
----
-"""
+    text = section_file(title or ident.replace("-", " ").title(), len(_ids(site_dir, "sections")) + 1)
     return _write_new(site_dir, {f"content/sections/{ident}.md": text})[0]
 
 
 def init_site(target: Path, *, title: str, base_url: str, timezone: str, now: datetime) -> list[str]:
-    """Write a complete small site into `target` that builds at once with the built-in default theme."""
+    """Write a complete small site into `target` that builds at once with the built-in default theme.
+
+    The settings are validated first and every file is checked for before any is written.
+    """
     if (target / CONFIG_FILE).exists():
         raise ContentError([Problem(CONFIG_FILE, None, f"{target} already holds a site", "pick an empty folder")])
-    files = {
-        CONFIG_FILE: f"""\
+    config_text = f"""\
 # Site configuration: only title and base_url are required. The README lists every key.
 title: {yaml_text(title)}
 tagline: "Military, defense and national-security news and analysis"
@@ -244,34 +264,35 @@ language: en
 timezone: {yaml_text(timezone)}
 theme: default
 per_page: 20
-""",
-        "netlify.toml": NETLIFY_TOML.format(command="pip install -r requirements.txt && magsite build", csp=CSP),
-        "requirements.txt": f"# The magsite that builds this site; Netlify installs it.\nmagsite=={__version__}\n",
-        ".gitignore": GITIGNORE,
-        "content/pages/about.md": f"---\ntitle: About\n---\n{title} covers defense and national security.\n",
-    }
-    target.mkdir(parents=True, exist_ok=True)
-    written = _write_new(target, files)
-    written.append(new_section(target, "news", "News"))
-    written.append(new_author(target, "editor", "The Editors"))
-    first = new_article(
-        target,
-        "Welcome to " + title,
-        sections="news",
-        authors=["editor"],
-        tags=["Announcements"],
-        slug="welcome",
-        now=now,
-    )
-    article = target / first
-    text = article.read_text(encoding="utf-8").replace("draft: true", "draft: false")
-    text = text.replace('dek: ""', 'dek: "What this magazine covers, and how to write for it."')
-    body = (
+"""
+    config, problems = parse_config(config_text)
+    raise_if_errors(problems)
+    assert config is not None
+    local = now.astimezone(config.tz).replace(second=0, microsecond=0)
+    welcome = (
         "This is the first article of the site, written by `magsite init`.\n\n"
         "## Writing an article\n\n"
         'Run `magsite new article "Title" --section news --author editor`, edit the file it names, '
         "set `draft: false`, then `magsite check` and `magsite build`.\n"
     )
-    article.write_text(text[: text.rindex("---\n") + 4] + body, encoding="utf-8")
-    written.append(first)
-    return written
+    files = {
+        CONFIG_FILE: config_text,
+        "netlify.toml": NETLIFY_TOML.format(command="pip install -r requirements.txt && magsite build", csp=CSP),
+        "requirements.txt": f"# The magsite that builds this site; Netlify installs it.\nmagsite=={__version__}\n",
+        ".gitignore": GITIGNORE,
+        "content/sections/news.md": section_file("News", 1),
+        "content/authors/editor.md": author_file("The Editors", "editor"),
+        "content/pages/about.md": f"---\ntitle: About\n---\n{config.title} covers defense and national security.\n",
+        f"content/articles/{local:%Y/%m}/welcome.md": article_file(
+            f"Welcome to {config.title}",
+            "news",
+            ["editor"],
+            ["Announcements"],
+            local,
+            dek="What this magazine covers, and how to write for it.",
+            draft=False,
+            body=welcome,
+        ),
+    }
+    target.mkdir(parents=True, exist_ok=True)
+    return _write_new(target, files)

@@ -47,9 +47,11 @@ def test_init_refuses_an_existing_site_and_bad_settings(tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert "already holds a site" in again.output
     assert (tmp_path / "mag/magsite.yaml").read_text() == before
-    bad = run("init", tmp_path / "bad", "--timezone", "Mars/Olympus")
+    bad = run("init", tmp_path / "bad", "--timezone", "Mars/Olympus", "--base-url", "example.org")
     assert bad.exit_code == 1
     assert "magsite.yaml:6: unknown timezone 'Mars/Olympus'" in bad.output
+    assert "magsite.yaml:4: 'base_url' must be an absolute http(s) URL" in bad.output
+    assert not (tmp_path / "bad").exists()  # nothing written
 
 
 def test_new_article_writes_a_complete_draft_dated_in_the_site_timezone(site: Path) -> None:

@@ -213,8 +213,8 @@ def test_pages_load_under_the_csp_without_violations(server: str, sample: Path) 
         assert page.title() == "canary"
         assert any("script-src" in m for m in messages), messages
         messages.clear()
-        urls = ["/smart-bombs/putins-nightmare-belgorod/", "/navy/carrier-air-wing-range-problem/", "/", "/smart-bombs/",
-                "/author/maya-carlin/", "/404.html"]
+        urls = ["/smart-bombs/putins-nightmare-belgorod/", "/navy/carrier-air-wing-range-problem/",  # corrections
+                "/", "/smart-bombs/", "/author/maya-carlin/", "/404.html"]
         if (sample / "search/index.html").exists():
             urls.append("/search/?q=Belgorod")
         for url in urls:
