@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
 import time
 from collections.abc import Callable
@@ -9,16 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from magsite import __version__
+from magsite.bodies import Bodies
+from magsite.cache import digest, open_cache
 from magsite.config import load_config
-from magsite.errors import Problem, raise_if_errors
+from magsite.errors import ContentError, Problem
 from magsite.load import load_content
 from magsite.model import Site, build_site
-from magsite.render import render_bodies, render_site
+from magsite.render import render_site
 from magsite.schedule import Change, next_change
 from magsite.theme import find_theme, make_environment
 from magsite.write import write_outputs
 
-STAGES = ("config", "load", "model", "markdown", "render", "write")
+OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
+STAGES = ("config", "load", "model", "render", "write")
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 
@@ -29,7 +35,9 @@ class BuildOptions:
     future: bool = False  # include articles dated after `now`
     now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
     output: Path | None = None  # default: <site>/output
-    write: bool = True  # False renders everything in memory and writes nothing (magsite check)
+    cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
+    workers: int = 0  # processes for heavy stages; 0: one per core
+    write: bool = True  # False: validate everything, list the outputs, write nothing (magsite check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +48,19 @@ class StageDone:
     number: int  # 1-based position among `total` stages
     total: int
     seconds: float
-    detail: str  # counts, e.g. "120 articles, 4 authors"
+    detail: str  # counts, e.g. "120 articles, 4 images"
     next: str | None  # the stage now running, if any
 
 
 @dataclass
 class BuildResult:
     output: Path
-    files: int  # files written (0 when nothing is written)
+    files: int
+    written: int  # files rendered or copied by this build; the others were unchanged
     pages: dict[str, int]  # page kind -> count
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # pages, feeds, images, redirects among the outputs
+    counts: dict[str, int] = field(default_factory=dict)  # pages, feeds, images among the outputs
     next_change: Change | None = None  # when the site would next change by itself
     site: Site | None = None
     paths: tuple[str, ...] = ()  # every output path, relative to the output folder
@@ -62,8 +71,8 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, markdown, render, write. Any content problem raises ContentError listing
-    all of them, before anything is written, so the previous output stays as it was.
+    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
+    them, before the output folder is touched, so the previous output stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -75,29 +84,48 @@ def build(
         started = now
         if progress:
             number = STAGES.index(name) + 1 if name in STAGES else len(timings)
-            upcoming = STAGES[number] if number < len(STAGES) else None
+            upcoming = STAGES[number] if number < len(STAGES) and options.write else None
             progress(StageDone(name, number, len(STAGES), timings[name], detail, upcoming))
 
+    workers = options.workers or os.cpu_count() or 1
     config = load_config(site_dir)
     theme = find_theme(site_dir, config.theme)
+    salt = digest(__version__, repr(config), str(options.drafts), str(options.future))
+    cache = open_cache(site_dir, salt, enabled=options.cache)
     stage("config", f"theme {theme.name}")
-    content, problems = load_content(site_dir, config)
-    stage("load", plural(len(content.articles), "article") + f", {plural(len(content.images), 'image')}")
+    if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            content, problems, files = load_content(site_dir, config, cache.files, pool)
+    else:
+        content, problems, files = load_content(site_dir, config, cache.files)
+    stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
     now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
+    bodies = Bodies(site, cache, site_dir)
+    if any(not p.warning for p in problems) or not options.write:
+        problems += bodies.check_all()  # report body problems too, all in one go
+        if any(not p.warning for p in problems):
+            raise ContentError([p for p in problems if not p.warning])
     stage("model", plural(len(site.posts), "published article"))
-    bodies, more = render_bodies(site)
-    problems += more
-    raise_if_errors(problems)
-    stage("markdown", plural(len(bodies), "document"))
     outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
     stage("render", plural(len(outputs), "output"))
-    out_dir = options.output or site_dir / "output"
-    files = 0
+
+    def finish() -> list[Problem]:
+        bodies.save()
+        found = bodies.all_problems()
+        bodies.problems.clear()
+        return found
+
+    out_dir = (options.output or site_dir / "output").absolute()
+    files_written = written = 0
     if options.write:
-        files = write_outputs(outputs, out_dir)
-        stage("write", plural(files, "file"))
+        previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
+        previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
+        result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
+        cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
+        files_written, written = result.files, result.written
+        stage("write", f"{plural(result.files, 'file')}, {result.written:,} written")
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),
@@ -111,7 +139,8 @@ def build(
     paths = tuple(o.path for o in outputs)
     return BuildResult(
         output=out_dir,
-        files=files,
+        files=files_written,
+        written=written,
         pages=pages,
         warnings=[p for p in problems if p.warning],
         timings=timings,

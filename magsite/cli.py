@@ -95,7 +95,7 @@ def _summary(result: BuildResult, seconds: float) -> str:
     counts = result.counts
     parts = [plural(counts[k], k.rstrip("s")) for k in ("pages", "feeds", "images")]
     return (
-        f"built {', '.join(parts)} ({plural(result.files, 'file')}) into {result.output}, "
+        f"built {', '.join(parts)} ({plural(result.files, 'file')}, {result.written:,} written, into {result.output}), "
         f"{plural(len(result.warnings), 'warning')}, in {seconds:.2f} s"
     )
 
@@ -115,6 +115,7 @@ def _next_change_line(change: Change | None) -> str:
     help="Where to write the site (default: SITE/output).",
 )
 @time_options
+@click.option("--no-cache", is_flag=True, help="Neither use nor update SITE/.magsite-cache: a cold build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each stage with its time, and every warning.")
 def build_command(
@@ -123,11 +124,12 @@ def build_command(
     drafts: bool,
     future: bool,
     now_text: str | None,
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Build the site into its output folder."""
-    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output)
+    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output, cache=not no_cache)
     progress = None if quiet else _Progress(verbose)
     try:
         result = build(site_dir, options, progress=progress)
@@ -198,7 +200,7 @@ def next_change_command(site_dir: Path, drafts: bool, future: bool, now_text: st
     now = _now(now_text) or datetime.now(UTC)
     try:
         config = load_config(site_dir)
-        content, problems = load_content(site_dir, config)
+        content, problems, _ = load_content(site_dir, config)
         if errors := [p for p in problems if not p.warning]:
             raise ContentError(errors)
     except ContentError as err:

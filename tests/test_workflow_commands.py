@@ -13,7 +13,6 @@ from pathlib import Path
 
 import html5lib
 import yaml
-
 from conftest import AUTHOR, NOW, article, build_site, make_site, run
 
 
@@ -176,9 +175,9 @@ def test_build_prints_stages_then_one_summary_line(site: Path) -> None:
     result = build_site(site)
     assert result.exit_code == 0
     stages = [line.split(":")[0] for line in result.stderr.splitlines()]
-    assert stages == ["config", "load", "model", "markdown", "render", "write"]
+    assert stages == ["config", "load", "model", "render", "write"]
     summary, upcoming = result.stdout.splitlines()
-    pattern = r"built 5 pages, 1 feed, 0 images \(\d+ files\) into .*output, 0 warnings, in [\d.]+ s"
+    pattern = r"built 5 pages, 1 feed, 0 images \(\d+ files, \d+ written, into .*output\), 0 warnings, in [\d.]+ s"
     assert re.fullmatch(pattern, summary)
     assert upcoming == "next change: none scheduled"
 
@@ -206,7 +205,7 @@ def test_on_a_terminal_progress_is_one_redrawn_bar(site: Path) -> None:
     os.close(follower)
     shown = os.read(leader, 65536).decode()
     os.close(leader)
-    assert "[###" in shown and "1/6 config" in shown and "6/6 write" in shown
+    assert "[###" in shown and "1/5 config" in shown and "5/5 write" in shown
     assert "\n" not in shown  # redrawn in place, then cleared
     assert shown.endswith("\r\x1b[K")
     assert proc.stdout.decode().startswith("built 5 pages")

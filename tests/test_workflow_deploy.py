@@ -18,9 +18,8 @@ from typing import ClassVar
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
-
 from conftest import NOW, REPO, run
+from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

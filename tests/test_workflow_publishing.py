@@ -6,9 +6,8 @@ from pathlib import Path
 
 import feedparser
 import html5lib
+from conftest import NOW, article, build_site, make_site, run, tree_digest
 from lxml import etree
-
-from conftest import NOW, article, build_site, make_site, run
 
 
 def parse(file: Path) -> etree._Element:
@@ -43,10 +42,13 @@ def test_an_expired_article_disappears_everywhere_and_its_url_says_gone(tmp_path
     rules = (out / "_redirects").read_text().splitlines()
     assert "/smart-bombs/old-news/ /smart-bombs/old-news/index.html 410!" in rules
     assert "/2024/old-news/ /smart-bombs/old-news/ 301!" in rules
-    # before its expiry date the same article is an ordinary article
+    # before its expiry date the same article is an ordinary article (an incremental build equals a cold one)
     assert run("build", "--site", site, "--now", "2024-06-01T00:00:00Z").exit_code == 0
     assert texts(parse(out / "smart-bombs/old-news/index.html"), "//article/header/h1") == ["Old News Story"]
     assert "Old News Story" in texts(parse(out / "tag/drones/index.html"), "//h3[@class='card-title']")
+    cold = tmp_path / "cold"
+    assert run("build", "--site", site, "--now", "2024-06-01T00:00:00Z", "--no-cache", "--output", cold).exit_code == 0
+    assert tree_digest(out) == tree_digest(cold)
 
 
 def test_expires_before_the_date_is_an_error_with_its_line(tmp_path: Path) -> None:
