@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from magsite import __version__
 from magsite.bodies import Bodies
-from magsite.cache import digest, open_cache
+from magsite.cache import digest, input_stats, open_cache
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
 from magsite.load import load_content
@@ -74,6 +75,16 @@ def build(
     Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
     them, before the output folder is touched, so the previous output stays as it was.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
+    try:
+        return _build(site_dir, options, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone], None] | None) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -92,6 +103,14 @@ def build(
     theme = find_theme(site_dir, config.theme)
     salt = digest(__version__, repr(config), str(options.drafts), str(options.future))
     cache = open_cache(site_dir, salt, enabled=options.cache)
+    out_dir = (options.output or site_dir / "output").absolute()
+    now = options.now or datetime.now(UTC)
+    inputs = input_stats([site_dir / "content", *theme.template_dirs, *theme.static_dirs], [site_dir / "magsite.yaml"])
+    summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache and options.write else None
+    if summary is not None:  # nothing to do: no input changed since the last build of this output
+        stage("config", "nothing changed")
+        files, pages, counts, change = summary
+        return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
     stage("config", f"theme {theme.name}")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -99,7 +118,6 @@ def build(
     else:
         content, problems, files = load_content(site_dir, config, cache.files)
     stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
-    now = options.now or datetime.now(UTC)
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
     bodies = Bodies(site, cache, site_dir)
@@ -117,7 +135,6 @@ def build(
         bodies.problems.clear()
         return found
 
-    out_dir = (options.output or site_dir / "output").absolute()
     files_written = written = 0
     if options.write:
         previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
@@ -137,18 +154,13 @@ def build(
         "gone": len(site.gone),
     }
     paths = tuple(o.path for o in outputs)
-    return BuildResult(
-        output=out_dir,
-        files=files_written,
-        written=written,
-        pages=pages,
-        warnings=[p for p in problems if p.warning],
-        timings=timings,
-        counts=_counts(paths, stubs=sum(1 for a in site.aliases if "?" not in a)),
-        next_change=next_change(content.articles, now, drafts=options.drafts, future=options.future),
-        site=site,
-        paths=paths,
-    )
+    counts = _counts(paths, stubs=sum(1 for a in site.aliases if "?" not in a))
+    change = next_change(content.articles, now, drafts=options.drafts, future=options.future)
+    warnings = [p for p in problems if p.warning]
+    if options.write and not warnings:  # a build with warnings is not skipped next time, so they are shown again
+        valid_until = site.next_change.timestamp() if site.next_change else None
+        cache.save_inputs(inputs, out_dir, (now.timestamp(), valid_until), (files_written, pages, counts, change))
+    return BuildResult(out_dir, files_written, written, pages, warnings, timings, counts, change, site, paths)
 
 
 def _counts(paths: tuple[str, ...], stubs: int) -> dict[str, int]:

@@ -7,6 +7,7 @@ from another magsite version or planted in a repository is detected and ignored,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -81,6 +82,25 @@ class BuildCache:
             return pickle.loads(payload)
         except Exception:  # a signed but unreadable cache (e.g. a class that changed) is ignored too
             return None
+
+    def unchanged_since(self, inputs: dict[str, StatKey], out_dir: Path, now: float) -> Any:
+        """The summary of the last build if no input changed, its output is in place and its content
+        cannot have changed with time (no article was due to appear, expire or leave a time window
+        between that build's "now" and this one's)."""
+        state = self._read("inputs.pickle")
+        if not (isinstance(state, tuple) and len(state) == 5):
+            return None
+        old_inputs, old_out, valid_from, valid_until, summary = state
+        if old_out != str(out_dir) or not out_dir.is_dir() or old_inputs != inputs:
+            return None
+        return summary if valid_from <= now and (valid_until is None or now < valid_until) else None
+
+    def save_inputs(
+        self, inputs: dict[str, StatKey], out_dir: Path, valid: tuple[float, float | None], summary: Any
+    ) -> None:
+        """Remember what this build read and the span of "now" over which its output stays the same."""
+        with contextlib.suppress(OSError):
+            self._write("inputs.pickle", (inputs, str(out_dir), *valid, summary))
 
     def _write(self, name: str, value: Any) -> None:
         if self.folder is None or self.key is None:
@@ -170,6 +190,25 @@ class BuildCache:
         except sqlite3.Error:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+
+
+def input_stats(roots: list[Path], files: list[Path]) -> dict[str, StatKey]:
+    """Stat of every file under the given folders and of the given files: what a build reads."""
+    stats: dict[str, StatKey] = {}
+    for root in roots:
+        for dirpath, _dirs, names in os.walk(root):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                try:
+                    stats[path] = stat_key(os.stat(path))
+                except OSError:
+                    stats[path] = (-1, 0, 0, 0)
+    for file in files:
+        try:
+            stats[str(file)] = stat_key(file.stat())
+        except OSError:
+            stats[str(file)] = (-1, 0, 0, 0)
+    return stats
 
 
 def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache:

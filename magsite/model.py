@@ -6,8 +6,8 @@ import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from magsite.config import SiteConfig
@@ -21,6 +21,7 @@ RESERVED = (
     *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects"),
 )
 RELATED_COUNT = 4
+NEWS_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class Site:
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
     gone: tuple[str, ...] = ()  # URLs of expired articles, which get a "no longer available" notice
-    extra_urls: dict[str, str] = field(default_factory=dict)
+    next_change: datetime | None = None  # when the site would change with no edit (a scheduled article...)
 
     @property
     def hero(self) -> Post | None:
@@ -247,6 +248,11 @@ def build_site(
             seen.add(url)
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
+    # the site changes by itself when a scheduled article comes due, an article expires or leaves the
+    # 48-hour window of the news sitemap
+    moments = [a.date for a in content.articles if a.date > now and not (a.draft and not drafts)]
+    moments += [a.expires for a in content.articles if a.expires is not None and a.expires > now]
+    moments += [p.article.date + NEWS_WINDOW for p in posts if p.article.date + NEWS_WINDOW > now]
     per_page = config.per_page
     by_section: dict[str, list[Post]] = defaultdict(list)
     by_author: dict[str, list[Post]] = defaultdict(list)
@@ -283,6 +289,7 @@ def build_site(
         aliases=dict(sorted(aliases.items())),
         images=images,
         gone=tuple(sorted(url for _, url in expired)),
+        next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
         for number in range(2, listing.page_count + 1):

@@ -119,3 +119,21 @@ def test_a_cache_made_with_another_key_is_not_trusted(tmp_path: Path, monkeypatc
     assert result.exit_code == 0
     assert ", 0 written," not in result.output  # nothing was taken from the planted cache
     assert os.listdir(tmp_path / "me" / "magsite") == ["cache-key"]
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_without_any_edit(tmp_path: Path) -> None:
+    site = copy_sample(tmp_path / "site")
+    scheduled = "content/articles/2026/12/scheduled.md"
+    (site / scheduled).parent.mkdir(parents=True, exist_ok=True)
+    (site / scheduled).write_text(
+        "---\ntitle: Due Soon\nauthor: maya-carlin\nsection: navy\ndate: 2026-12-01T06:00:00Z\n---\nText.\n"
+    )
+    assert run("build", "--site", site, "--now", "2026-11-30T00:00:00Z").exit_code == 0
+    assert run("build", "--site", site, "--now", "2026-11-30T12:00:00Z").output.count(", 0 written,") == 1
+    assert not (site / "output/navy/scheduled/index.html").exists()
+
+    assert run("build", "--site", site, "--now", "2026-12-01T07:00:00Z").exit_code == 0
+    cold = run("build", "--site", site, "--now", "2026-12-01T07:00:00Z", "--no-cache", "--output", tmp_path / "c")
+    assert cold.exit_code == 0
+    assert (site / "output/navy/scheduled/index.html").exists()
+    assert tree_digest(site / "output") == tree_digest(tmp_path / "c")

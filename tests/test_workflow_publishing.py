@@ -49,6 +49,9 @@ def test_an_expired_article_disappears_everywhere_and_its_url_says_gone(tmp_path
     cold = tmp_path / "cold"
     assert run("build", "--site", site, "--now", "2024-06-01T00:00:00Z", "--no-cache", "--output", cold).exit_code == 0
     assert tree_digest(out) == tree_digest(cold)
+    # with no file changed, a later build still takes the article down once it has expired
+    assert build_site(site).exit_code == 0
+    assert texts(parse(out / "smart-bombs/old-news/index.html"), "//h1") == ["This article is no longer available"]
 
 
 def test_expires_before_the_date_is_an_error_with_its_line(tmp_path: Path) -> None:
