@@ -11,18 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from magsite import __version__
-from magsite.bodies import Bodies
 from magsite.cache import digest, input_stats, open_cache
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
-from magsite.load import load_content
-from magsite.model import Site, build_site
-from magsite.render import render_site
 from magsite.schedule import Change, next_change
-from magsite.theme import find_theme, make_environment
-from magsite.write import write_outputs
+from magsite.theme import find_theme
+
+if TYPE_CHECKING:
+    from magsite.model import Site
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 STAGES = ("config", "load", "model", "render", "write")
@@ -111,12 +110,20 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         stage("config", "nothing changed")
         files, pages, counts, change = summary
         return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
+    # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    from magsite.bodies import Bodies
+    from magsite.load import load_content
+    from magsite.model import build_site
+    from magsite.render import render_site
+    from magsite.theme import make_environment
+    from magsite.write import write_outputs
+
     stage("config", f"theme {theme.name}")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            content, problems, files = load_content(site_dir, config, cache.files, pool)
+            content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
-        content, problems, files = load_content(site_dir, config, cache.files)
+        content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more

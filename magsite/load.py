@@ -68,12 +68,15 @@ def load_content(
     config: SiteConfig,
     cached: dict[str, tuple[StatKey, Parsed]] | None = None,
     pool: Pool | None = None,
+    stats: dict[str, StatKey] | None = None,
 ) -> tuple[Content, list[Problem], dict[str, tuple[StatKey, Parsed]]]:
     """Read every article, author, section, page and image name under site_dir/content.
 
     Files whose stat is unchanged since the build that filled `cached` are not read again; the rest
-    are parsed in `pool` when one is given. Returns the content, its problems and the new cache entries.
+    are parsed in `pool` when one is given; `stats` (file path -> stat key) saves stat calls when the
+    caller has them. Returns the content, its problems and the new cache entries.
     """
+    stats = stats or {}
     cached = cached or {}
     inside = site_dir.resolve()
     tz = config.tz
@@ -84,7 +87,7 @@ def load_content(
         for file, rel in walk(site_dir, f"content/{kind}", ".md"):
             order.append((kind, rel))
             try:
-                key = stat_key(file.stat())
+                key = stats.get(str(file)) or stat_key(file.stat())
             except OSError as err:
                 results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
                 continue

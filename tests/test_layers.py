@@ -20,7 +20,8 @@ LAYERS = [
     {"render"},
     {"write"},
     {"build"},
-    {"check", "scaffold"},
+    {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
+    {"wordpress", "check", "scaffold"},
     {"cli"},
 ]
 
