@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".magsite-cache"
-FORMAT = "5"  # bump when the layout of cached values changes
+FORMAT = "6"  # bump when the layout of cached values changes
 
 StatKey = tuple[int, int, int, int]
 

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 from magsite.build import BuildOptions, build
 from magsite.errors import ContentError, Problem
+from magsite.frontmatter import read_document
 from magsite.markdown import parser
 from magsite.model import Site, page_link
 
@@ -45,10 +46,14 @@ def served_urls(paths: tuple[str, ...]) -> set[str]:
     return urls
 
 
-def _documents(site: Site) -> Iterator[tuple[str, str, int]]:
+def _documents(site_dir: Path, site: Site) -> Iterator[tuple[str, str, int]]:
     """(source, Markdown, line of its first body line) for every rendered Markdown text."""
     for post in site.posts:
-        yield post.article.source, post.article.body, post.article.body_line
+        body = post.article.body
+        if not body:  # records from the build cache leave their bodies in the files
+            doc, _ = read_document(site_dir / post.article.source, post.article.source)
+            body = doc.body if doc else ""
+        yield post.article.source, body, post.article.body_line
     for page in site.pages:
         yield page.source, page.body, 1
     for author in site.authors.values():
@@ -61,7 +66,7 @@ def _markdown_problems(site_dir: Path, site: Site, served: set[str]) -> list[Pro
     md_urls = {p.article.source: p.url for p in site.posts} | {pg.source: page_link(pg) for pg in site.pages}
     gone = set(site.gone)
     problems: list[Problem] = []
-    for source, text, first_line in _documents(site):
+    for source, text, first_line in _documents(site_dir, site):
         lines = text.split("\n")
         for token, child in _walk(parser().parse(text, {})):
             line = _line_of(token, child, lines) + first_line

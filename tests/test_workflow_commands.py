@@ -147,6 +147,14 @@ def test_check_reports_dead_links_missing_alt_text_and_thin_authors(tmp_path: Pa
     assert not (site / "output").exists()
 
 
+def test_check_after_a_build_still_reads_every_body(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"content/articles/2024/05/first-strike.md": article(body="[gap](/no/such/)")})
+    assert build_site(site).exit_code == 0  # a dead link does not stop a build; the build cache is filled
+    result = run("check", "--site", site, "--now", NOW)
+    assert result.exit_code == 1
+    assert "content/articles/2024/05/first-strike.md:7: link to /no/such/ leads nowhere" in result.output
+
+
 def test_check_json_output_and_strict_mode(tmp_path: Path) -> None:
     site = problem_site(tmp_path / "s")
     report = json.loads(run("check", "--site", site, "--now", NOW, "--format", "json").output)
