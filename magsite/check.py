@@ -1,5 +1,5 @@
 """`magsite check`: everything build validates, plus dead internal links, missing alt text and thin author
-pages; renders in memory and writes nothing."""
+pages; writes nothing."""
 
 from __future__ import annotations
 
