@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from magsite.model import Site
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
-STAGES = ("config", "load", "model", "render", "write")
+STAGES = ("config", "load", "model", "render", "write", "search")
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 
@@ -71,8 +71,9 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before the output folder is touched, so the previous output stays as it was.
+    Stages: config, load, model, render, write, search (Pagefind indexes the written pages when they
+    changed). Any content problem raises ContentError listing all of them, before the output folder is
+    touched, so the previous output stays as it was.
     """
     collecting = gc.isenabled()
     gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
@@ -113,11 +114,13 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
     from magsite.bodies import Bodies
     from magsite.load import load_content
-    from magsite.model import build_site
+    from magsite.model import build_site, related_inputs
     from magsite.render import render_site
+    from magsite.search import BUNDLE_DIR, find_pagefind, index_site
     from magsite.theme import make_environment
     from magsite.write import write_outputs
 
+    pagefind = find_pagefind() if config.search else None
     stage("config", f"theme {theme.name}")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -125,7 +128,9 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     else:
         content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
-    site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
+    site, more = build_site(
+        content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related
+    )
     problems += more
     bodies = Bodies(site, cache, site_dir)
     if any(not p.warning for p in problems) or not options.write:
@@ -146,10 +151,15 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     if options.write:
         previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
         previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
-        result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
-        cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
-        files_written, written = result.files, result.written
+        result = write_outputs(
+            outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
+        )
+        related = (related_inputs(list(site.posts)), {u: tuple(p.url for p in r) for u, r in site.related.items()})
+        cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown(), related)
         stage("write", f"{plural(result.files, 'file')}, {result.written:,} written")
+        index_files, index_written = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else (0, 0)
+        stage("search", f"{plural(index_files, 'index file')}" if pagefind else "off")
+        files_written, written = result.files + index_files, result.written + index_written
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),

@@ -42,14 +42,14 @@ IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
 
 def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
     """(file, site-relative path) under a folder, sorted, symlinked folders not followed."""
-    root = site_dir / folder
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = str(site_dir)
+    for dirpath, dirnames, filenames in os.walk(site_dir / folder):
         dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(suffix):
                 continue
-            file = Path(dirpath, name)
-            yield file, file.relative_to(site_dir).as_posix()
+            yield Path(dirpath, name), f"{rel_dir}/{name}"
 
 
 Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file

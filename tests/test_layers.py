@@ -18,7 +18,7 @@ LAYERS = [
     {"bodies"},
     {"feeds", "sitemaps", "redirects"},
     {"render"},
-    {"write"},
+    {"write", "search"},
     {"build"},
     {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
     {"wordpress", "check", "scaffold"},

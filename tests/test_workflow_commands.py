@@ -183,9 +183,9 @@ def test_build_prints_stages_then_one_summary_line(site: Path) -> None:
     result = build_site(site)
     assert result.exit_code == 0
     stages = [line.split(":")[0] for line in result.stderr.splitlines()]
-    assert stages == ["config", "load", "model", "render", "write"]
+    assert stages == ["config", "load", "model", "render", "write", "search"]
     summary, upcoming = result.stdout.splitlines()
-    pattern = r"built 5 pages, 1 feed, 0 images \(\d+ files, \d+ written, into .*output\), in [\d.]+ s"
+    pattern = r"built 6 pages, 1 feed, 0 images \(\d+ files, \d+ written, into .*output\), in [\d.]+ s"
     assert re.fullmatch(pattern, summary)
     assert upcoming == "next change: none scheduled"
 
@@ -213,7 +213,7 @@ def test_on_a_terminal_progress_is_one_redrawn_bar(site: Path) -> None:
     os.close(follower)
     shown = os.read(leader, 65536).decode()
     os.close(leader)
-    assert "[###" in shown and "1/5 config" in shown and "5/5 write" in shown
+    assert "[###" in shown and "1/6 config" in shown and "5/6 write" in shown and "6/6 search" in shown
     assert "\n" not in shown  # redrawn in place, then cleared
     assert shown.endswith("\r\x1b[K")
-    assert proc.stdout.decode().startswith("built 5 pages")
+    assert proc.stdout.decode().startswith("built 6 pages")
