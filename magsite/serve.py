@@ -42,6 +42,7 @@ TYPES = {
     ".woff": "font/woff",
     ".webmanifest": "application/manifest+json",
     ".pdf": "application/pdf",
+    ".wasm": "application/wasm",
 }
 _HEAD_END = re.compile(rb"</head\s*>", re.I)
 _FALLBACK_404 = b"<!DOCTYPE html>\n<html><head><title>Not found</title></head><body><h1>Not found</h1></body></html>\n"
