@@ -285,3 +285,19 @@ def test_pages_swap_stylesheets_only_when_only_stylesheets_changed() -> None:
     assert (hub.state.build, hub.state.css_base) == (3, 3)  # earlier pages must reload
     hub.failed(("x.md:1: broken",))
     assert hub.state == State(3, 3, ("x.md:1: broken",), ("/static/css/main.2222222222.css",), "", hub.state.seq)
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{% extends 'theme/article.html' %}\n{% block main %}{{ x(\n", "templates/article.html:2: template error: "),
+        ("<p>ok</p>\n<p>{{ no_such_thing.title }}</p>\n", "templates/article.html:2: template error: "),
+    ],
+    ids=["syntax", "runtime"],
+)
+def test_a_template_mistake_is_a_problem_with_its_line(tmp_path: Path, template: str, expected: str) -> None:
+    site = make_site(tmp_path / "site", {"templates/article.html": template})
+    result = build_site(site, "--no-cache")
+    assert result.exit_code == 1
+    assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
+    assert "Traceback" not in result.output
