@@ -14,6 +14,7 @@ from magsite.config import CONFIG_FILE
 SOURCE_FOLDERS = ("content", "templates", "static", "themes")
 QUIET_MS = 50  # a burst of saves ends after this long without another change
 POLL_MS = 250  # how often magsite.yaml and new source folders are looked for
+Batch = set[tuple[watchfiles.Change, str]]
 
 
 def watched_roots(site_dir: Path, extra: Iterable[Path] = ()) -> tuple[Path, ...]:
@@ -73,9 +74,6 @@ def watch_changes(site_dir: Path, stop: threading.Event, extra: Iterable[Path] =
         except (OSError, RuntimeError):  # a watched folder vanished while being watched: look again
             resync = True
             stop.wait(POLL_MS / 1000)
-
-
-Batch = set[tuple[watchfiles.Change, str]]
 
 
 def _watch(roots: tuple[Path, ...], stop: threading.Event) -> Iterator[Batch]:
