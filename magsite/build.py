@@ -1,4 +1,4 @@
-"""build(): the whole pipeline, config -> load -> model -> render -> write, each stage timed."""
+"""build(): the whole pipeline, config -> load -> model -> images -> render -> write, each stage timed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from magsite.config import load_config
 from magsite.errors import Problem, raise_if_errors
+from magsite.images import process_images
 from magsite.load import load_content
 from magsite.model import build_site
 from magsite.render import render_bodies, render_site
@@ -39,8 +40,8 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before anything is written, so the previous output stays as it was.
+    Stages: config, load, model, images, markdown, render, write. Any content problem raises ContentError
+    listing all of them, before anything is written, so the previous output stays as it was.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -62,11 +63,14 @@ def build(
     site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
     problems += more
     stage("model")
-    bodies, more = render_bodies(site)
+    images, more = process_images(site_dir, site)
+    problems += more
+    stage("images")
+    bodies, more = render_bodies(site, images)
     problems += more
     raise_if_errors(problems)
     stage("markdown")
-    outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
+    outputs = render_site(site, bodies, theme, make_environment(theme), images)
     stage("render")
     out_dir = options.output or site_dir / "output"
     files = write_outputs(outputs, out_dir)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -37,6 +41,19 @@ def _defuse_raw_html(markup: str) -> str:
     return _URL_ATTR.sub(fix, markup)
 
 
+@dataclass(frozen=True, slots=True)
+class InlineImage:
+    """A local image a document shows or links to, for checks: its site-relative path, alt text and line."""
+
+    src: str  # e.g. images/x.jpg; starts with '..' when it points outside the site folder
+    alt: str | None  # None for a link to an image
+    line: int | None  # 0-based line in the document's Markdown, when known
+
+
+# (site-relative image path, alt, title) -> <picture> markup, or None to keep markdown-it's <img>
+PictureMaker = Callable[[str, str, str], str | None]
+
+
 @dataclass
 class LinkContext:
     """What links in one document resolve against, and what the renderer found in it."""
@@ -45,26 +62,34 @@ class LinkContext:
     base_path: str = ""  # prefix of every site URL ('' at a domain root)
     md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
     links: list[str] = field(default_factory=list)  # internal link targets, for checks
-    images: list[str] = field(default_factory=list)  # local images, as images/... paths
+    images: list[InlineImage] = field(default_factory=list)  # local images shown or linked to
+    picture: PictureMaker | None = None  # renders local images responsively
 
 
-def _resolve(ctx: LinkContext, url: str, *, image: bool) -> str:
+def image_path(source: str, path: str) -> str:
+    """The site-relative path of a local image: '/x' and 'x' from the site root, './x' and '../x' from the document."""
+    if not path.startswith("."):
+        return posixpath.normpath(path).lstrip("/")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    return target.removeprefix("content/")
+
+
+def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None, line: int | None = None) -> str:
     if is_unsafe_url(url):
         return "#"
     if url.startswith(("http://", "https://", "mailto:", "tel:", "#", "//", "data:")):
         return url
     path, _, frag = url.partition("#")
+    if path.startswith(("images/", "/images/")) or (image and path and not path.startswith("/")):
+        rel = image_path(ctx.source, path)
+        ctx.images.append(InlineImage(rel, alt if image else None, line))
+        return f"{ctx.base_path}/{rel}"
     if url.startswith("/"):
         ctx.links.append(path)
         return ctx.base_path + url
     if not path:
         return url
-    here = posixpath.dirname(ctx.source)
-    target = posixpath.normpath(posixpath.join(here, path))
-    if image or path.startswith("images/"):
-        rel = target.removeprefix("content/") if target.startswith("content/images/") else path
-        ctx.images.append(rel)
-        return f"{ctx.base_path}/{rel}"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
     if path.endswith(".md"):
         found = ctx.md_urls.get(target)
         ctx.links.append(found or target)
@@ -79,17 +104,40 @@ def _rewrite_links(state: StateCore) -> None:
             token.content = _defuse_raw_html(token.content)
         if token.children is None:
             continue
+        line = token.map[0] if token.map else None
         for child in token.children:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 child.attrSet(
-                    "href", _resolve(ctx, href, image=False) if ctx else ("#" if is_unsafe_url(href) else href)
+                    "href",
+                    _resolve(ctx, href, image=False, line=line) if ctx else ("#" if is_unsafe_url(href) else href),
                 )
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
-                child.attrSet("src", _resolve(ctx, src, image=True) if ctx else ("#" if is_unsafe_url(src) else src))
+                if ctx is None:
+                    child.attrSet("src", "#" if is_unsafe_url(src) else src)
+                    continue
+                found = len(ctx.images)
+                at = line + token.content[: max(0, token.content.find(src))].count("\n") if line is not None else None
+                child.attrSet("src", _resolve(ctx, src, image=True, alt=child.content, line=at))
+                if len(ctx.images) > found:
+                    child.meta["image"] = ctx.images[-1].src
             elif child.type == "html_inline":
                 child.content = _defuse_raw_html(child.content)
+
+
+def _render_image(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    """A local image as the context's <picture> markup; anything else as markdown-it's own <img>."""
+    token = tokens[idx]
+    ctx: LinkContext | None = env.get("ctx")
+    if ctx and ctx.picture and "image" in token.meta:
+        alt = renderer.renderInlineAsText(token.children or [], options, env)
+        markup = ctx.picture(token.meta["image"], alt, str(token.attrGet("title") or ""))
+        if markup is not None:
+            return markup
+    return renderer.image(tokens, idx, options, env)
 
 
 @cache
@@ -99,6 +147,7 @@ def parser() -> MarkdownIt:
     footnote_plugin(md)
     anchors_plugin(md, min_level=2, max_level=4)
     md.core.ruler.push("magsite_links", _rewrite_links)
+    md.add_render_rule("image", _render_image)
     return md
 
 

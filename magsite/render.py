@@ -13,9 +13,10 @@ from markupsafe import Markup
 
 from magsite.errors import Problem
 from magsite.feeds import rss_feed
+from magsite.images import Images
 from magsite.markdown import LinkContext, first_paragraph, render_markdown
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
-from magsite.records import Image
+from magsite.picture import BODY_SIZES, picture_global, picture_html
 from magsite.sitemaps import robots_txt, sitemap
 from magsite.theme import Theme, asset_name
 from magsite.urls import output_path
@@ -91,8 +92,8 @@ def reading_minutes(markdown: str) -> int:
 Bodies = dict[str, str]  # source path -> rendered Markdown of a post, page, author bio or section intro
 
 
-def render_bodies(site: Site) -> tuple[Bodies, list[Problem]]:
-    """Render all Markdown of the site; links to missing local images are problems."""
+def render_bodies(site: Site, images: Images) -> tuple[Bodies, list[Problem]]:
+    """Render all Markdown of the site; local images become <picture>s, and missing or broken ones problems."""
     config = site.config
     md_urls = {p.article.source: p.url for p in site.posts} | {pg.source: page_link(pg) for pg in site.pages}
     problems: list[Problem] = []
@@ -103,18 +104,35 @@ def render_bodies(site: Site) -> tuple[Bodies, list[Problem]]:
     documents += [(pg.source, pg.body, 1) for pg in site.pages]
     documents += [(a.source, a.bio, 1) for a in site.authors.values()]
     documents += [(s.source, s.intro, 1) for s in site.sections]
+
+    def picture(src: str, alt: str, title: str) -> str | None:
+        found = images.get(src)
+        if found is None or found.error:
+            return None
+        url = f"{config.base_path}/{src}"
+        return picture_html(found, url, alt, base_path=config.base_path, sizes=BODY_SIZES, title=title)
+
     for source, text, first_line in documents:
-        ctx = LinkContext(source, config.base_path, md_urls)
+        ctx = LinkContext(source, config.base_path, md_urls, picture=picture)
         html[source] = render_markdown(text, ctx)
-        for src in ctx.images:
-            if src not in site.images:
-                at = text.find(src)
-                line = first_line + (text.count("\n", 0, at) if at >= 0 else 0)
-                problems.append(Problem(source, line, f"image {src!r} not found in content/"))
+        for image in ctx.images:
+            line = first_line + image.line if image.line is not None else None
+            if image.src == ".." or image.src.startswith("../"):
+                problems.append(Problem(source, line, f"image {image.src!r} is outside the site folder", _IMAGES_HINT))
+            elif image.src not in site.images:
+                problems.append(Problem(source, line, f"image {image.src!r} not found in content/", _IMAGES_HINT))
+            elif (found := images.get(image.src)) and found.error:
+                problems.append(Problem(source, line, f"image {image.src!r} {found.error}"))
+            elif image.alt is not None and not image.alt.strip():
+                hint = f"describe it for readers who cannot see it: ![what it shows]({image.src})"
+                problems.append(Problem(source, line, f"image {image.src!r} has no alt text", hint))
     return html, problems
 
 
-def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, site_dir: Path) -> list[Output]:
+_IMAGES_HINT = "images live in content/images/ and are written as images/<name>"
+
+
+def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, images: Images) -> list[Output]:
     """Render every page, feed and sitemap of the site; static files and images are listed for copying."""
     config = site.config
     outputs: list[Output] = []
@@ -141,10 +159,6 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     def media(src: str) -> str:
         return url(src if src.startswith(("http://", "https://")) else f"/{src}")
 
-    def picture(image: Image, sizes: str = "100vw", hero: bool = False) -> Markup:
-        loading = 'fetchpriority="high"' if hero else 'loading="lazy" decoding="async"'
-        return Markup('<img src="{}" alt="{}" {}>').format(media(image.src), image.alt, Markup(loading))
-
     bios = {a.id: Markup(bodies[a.source]) for a in site.authors.values()}
     env.globals.update(
         author_bio=lambda author: bios[author.id],
@@ -156,6 +170,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         author_url=author_url,
         reading_minutes=reading_minutes,
         pages={p.slug: p for p in site.pages},
+        picture=picture_global(images, config.base_path, media),
+        image_set=images.image_set,
     )
     env.filters.update(
         url=url,
@@ -194,7 +210,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     outputs.extend(listing_pages(site.home, "home.html", config.tagline))
     for post in site.posts:
         a = post.article
-        image = media(a.image.src) if a.image else None
+        hero = images.image_set(a.image)
+        image = url(hero.og.url) if hero else media(a.image.src) if a.image else None
         meta = Meta(a.title, post.url, "article", summary(post), image=image, feeds=site_feed)
         older, newer = site.neighbours[post.url]
         outputs.append(
@@ -250,8 +267,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     )
     outputs.append(Output("sitemap.xml", sitemap(config, _sitemap_entries(site))))
     outputs.append(Output("robots.txt", robots_txt(config)))
-    for image in sorted(site.images):
-        outputs.append(Output(image, file=site_dir / "content" / image))
+    outputs.extend(Output(path, file=file) for path, file in images.files())
     return outputs
 
 

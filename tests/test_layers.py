@@ -14,6 +14,8 @@ LAYERS = [
     {"config", "records"},
     {"load"},
     {"model"},
+    {"images"},
+    {"picture"},
     {"markdown", "theme"},
     {"feeds", "sitemaps"},
     {"render"},

@@ -1,0 +1,89 @@
+"""`<picture>` markup for processed images: srcset per format, sizes, and width/height on every <img>."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from markupsafe import Markup
+
+from magsite.images import Images, Processed, Rendition
+from magsite.records import Image
+
+BODY_SIZES = "(min-width: 44rem) 44rem, 100vw"  # inline images span the article column
+
+
+def picture_html(
+    found: Processed | None,
+    src_url: str,
+    alt: str,
+    *,
+    base_path: str = "",
+    sizes: str = "100vw",
+    hero: bool = False,
+    width: int | None = None,
+    class_name: str = "",
+    title: str = "",
+) -> str:
+    """A <picture> with one <source> per modern format, or a plain <img> for remote and copied files.
+
+    `width` fixes the displayed CSS width (avatars); the height follows the image's shape. The hero
+    loads at once with high priority; every other image loads lazily.
+    """
+    attrs: dict[str, str | int] = {}
+    sources = ""
+    renditions = found.renditions if found else ()
+    if found and found.width and found.height and renditions:
+        fallback = [r for r in renditions if r.format == found.format]
+        largest = fallback[-1]
+        src_url = base_path + next((r for r in reversed(fallback) if r.width <= 1200), fallback[0]).url
+        sizes = f"{width}px" if width else sizes
+        formats = dict.fromkeys(r.format for r in renditions if r.format != found.format)
+        sources = "".join(
+            f'<source type="{group[0].type}" srcset="{_srcset(group, base_path)}" sizes="{escape(sizes)}">'
+            for fmt in formats
+            if (group := [r for r in renditions if r.format == fmt])
+        )
+        attrs |= {"srcset": _srcset(fallback, base_path), "sizes": sizes}
+        shown = width or largest.width
+        attrs |= {"width": shown, "height": max(1, round(shown * found.height / found.width))}
+    attrs = {"src": src_url, **attrs, "alt": alt}
+    if title:
+        attrs["title"] = title
+    if class_name:
+        attrs["class"] = class_name
+    attrs |= {"fetchpriority": "high"} if hero else {"loading": "lazy", "decoding": "async"}
+    img = "<img " + " ".join(f'{k}="{escape(str(v))}"' for k, v in attrs.items()) + ">"
+    return f"<picture>{sources}{img}</picture>" if sources else img
+
+
+def _srcset(renditions: list[Rendition], base_path: str) -> str:
+    return escape(", ".join(f"{base_path}{r.url} {r.width}w" for r in renditions))
+
+
+def picture_global(images: Images, base_path: str, media: Callable[[str], str]) -> Callable[..., Markup]:
+    """The `picture(image, sizes=..., hero=...)` template global; `image` is an Image record or a path."""
+
+    def picture(
+        image: Image | str,
+        sizes: str = "100vw",
+        hero: bool = False,
+        alt: str | None = None,
+        width: int | None = None,
+        class_name: str = "",
+    ) -> Markup:
+        src = image if isinstance(image, str) else image.src
+        text = alt if alt is not None else getattr(image, "alt", "")
+        html = picture_html(
+            images.get(src),
+            media(src),
+            text,
+            base_path=base_path,
+            sizes=sizes,
+            hero=hero,
+            width=width,
+            class_name=class_name,
+        )
+        return Markup(html)
+
+    return picture
