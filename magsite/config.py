@@ -173,7 +173,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         feed_full_content=feeds.boolean("full_content", True),
         image_widths=widths,
         image_formats=tuple(dict.fromkeys(formats)),
-        image_max_pixels=images.integer("max_pixels", 80_000_000, minimum=1),
+        image_max_pixels=images.integer("max_pixels", 80_000_000, minimum=1, maximum=178_000_000),  # Pillow's own cap
         search=f.boolean("search", True),
     )
     return (None if any(not p.warning for p in problems) else config), problems

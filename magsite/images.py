@@ -14,6 +14,7 @@ import json
 import os
 import posixpath
 import shutil
+import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ ENCODER = {
     "avif": ("AVIF", {"quality": 50, "speed": 8, "max_threads": 1}),
     "webp": ("WEBP", {"quality": 80, "method": 4}),
     "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-    "png": ("PNG", {"optimize": True}),
+    "png": ("PNG", {"compress_level": 6}),  # level 9 takes 15x as long on photos for ~20% less
 }
 AVATAR_WIDTHS = (120, 240)  # avatars show at 80-120 CSS px; these serve them at 1x and 2x
 OG_SIZE = (1200, 630)  # og:image / Twitter large card
@@ -280,7 +281,8 @@ _RESIZE: dict[str, Any] = {"resample": Image.Resampling.LANCZOS, "reducing_gap":
 def _open(file: Path, max_pixels: int) -> tuple[Image.Image, str] | str:
     """Decode, turn upright and convert to sRGB without metadata; or say why the file is unusable."""
     try:
-        with Image.open(file) as source:
+        with warnings.catch_warnings(), Image.open(file) as source:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit applies below
             fmt = PROCESSED.get(source.format or "")
             if fmt is None:
                 return f"is a {source.format} file; use JPEG, PNG or WebP"
