@@ -2,13 +2,15 @@
 
 Every JPEG, PNG and WebP file under content/images is decoded once per change of its bytes or of the
 settings, turned upright (EXIF orientation), converted to sRGB and re-encoded without any metadata
-(EXIF, GPS, XMP, comments, ICC). The results live in <site>/.magsite-cache/images/<key>/ with an
-index.json, so a rebuild with unchanged images only hashes files and reads small indexes.
+(EXIF, GPS, XMP, comments, ICC). The results live in a cache folder outside output/ (by default
+<site>/.magsite-cache/images/<key>/, the key made with the user's secret so that a cache which comes
+with a site is never used), so a rebuild with unchanged images only hashes files and reads indexes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -24,13 +26,14 @@ from typing import Any
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
+from magsite.cache import CACHE_DIR
 from magsite.config import CONFIG_FILE, SiteConfig
 from magsite.errors import Problem
 from magsite.model import Site
 from magsite.records import Image as ImageRef
 
 VERSION = 1  # bump when processing changes, so every cached variant is made again
-CACHE_DIR = ".magsite-cache/images"
+IMAGE_CACHE = f"{CACHE_DIR}/images"  # default cache folder, relative to the site folder
 PROCESSED = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}  # Pillow format -> output format
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")  # files handed to Pillow; others are copied as they are
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
@@ -74,6 +77,7 @@ class Processed:
     """What became of one file under content/images."""
 
     src: str  # images/...
+    key: str = ""  # cache key: changes whenever any published byte of this image would
     format: str | None = None  # the source's own format (jpeg, png or webp); None for files copied as they are
     width: int | None = None  # upright pixel size; None for files copied as they are
     height: int | None = None
@@ -97,9 +101,15 @@ class Images:
         found = self.by_src.get(image.src) if image is not None else None
         return dict(found.sets).get(image.focus) if found and image else None
 
-    def files(self) -> list[tuple[str, Path]]:
-        """(output path, file) for every published image file, sorted, each path once."""
-        return sorted({path: file for p in self.by_src.values() for path, file in p.files}.items())
+    def fingerprint(self, src: str) -> str:
+        """What pages showing this image depend on: '' for remote, copied or missing files."""
+        found = self.by_src.get(src)
+        return found.key if found else ""
+
+    def files(self) -> list[tuple[str, str, Path]]:
+        """(output path, fingerprint, file) for every published image file, sorted, each path once."""
+        files = {path: (p.key and f"{p.key}:{path}", file) for p in self.by_src.values() for path, file in p.files}
+        return [(path, fp, file) for path, (fp, file) in sorted(files.items())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +127,7 @@ class Job:
     file: Path
     key: str
     folder: Path  # cache folder for this key
+    tmp: Path  # where a worker writes it before this build signs and renames it
     widths: tuple[int, ...]
     focuses: tuple[tuple[float, float], ...]  # hero crops wanted
     settings: Settings
@@ -127,14 +138,15 @@ def settings_for(config: SiteConfig) -> Settings:
     return Settings(config.image_widths, formats, config.image_max_pixels)
 
 
-def process_images(site_dir: Path, site: Site, workers: int | None = None) -> tuple[Images, list[Problem]]:
-    """Make (or find in the cache) the variants of every image under content/images.
+def process_images(
+    site_dir: Path, site: Site, cache_dir: Path, *, secret: bytes, workers: int
+) -> tuple[Images, list[Problem]]:
+    """Make (or find in cache_dir) the variants of every image under content/images, on `workers` cores.
 
-    Broken images are problems where a hero, avatar or logo names them (inline images are checked
-    when Markdown is rendered), and a warning at the file itself.
+    `secret` goes into every cache key. Broken images are problems where a hero, avatar or logo names
+    them (inline images are checked with the Markdown), and a warning at the file itself.
     """
     settings = settings_for(site.config)
-    cache = site_dir / CACHE_DIR
     focuses: dict[str, set[tuple[float, float]]] = {}
     for post in site.posts:
         if post.article.image and not post.article.image.remote:
@@ -156,14 +168,15 @@ def process_images(site_dir: Path, site: Site, workers: int | None = None) -> tu
         elif file not in digests:
             results[src] = Processed(src, error="cannot be read")
         else:
-            key = _key(src, digests[file], widths, wanted, settings)
-            job = Job(src, file, key, cache / key[:2] / key, widths, wanted, settings)
+            name = _key(secret, src, digests[file], widths, wanted, settings)
+            folder = cache_dir / name[:2] / name
+            job = Job(src, file, name, folder, folder.with_name(f"{name}.tmp{os.getpid()}"), widths, wanted, settings)
             if (cached := _read_index(job)) is not None:
                 results[src] = cached
             else:
                 jobs.append(job)
     for job, outcome in zip(jobs, _run(jobs, workers), strict=True):
-        results[job.src] = _from_index(job, outcome) if isinstance(outcome, dict) else Processed(job.src, error=outcome)
+        results[job.src] = _finish(job, outcome) if isinstance(outcome, dict) else Processed(job.src, error=outcome)
     images = Images(dict(sorted(results.items())))
     return images, _problems(site, images)
 
@@ -182,22 +195,30 @@ def _digests(files: list[Path]) -> dict[Path, str]:
         return {f: d for f, d in zip(files, pool.map(digest, files), strict=True) if d is not None}
 
 
-def _key(src: str, digest: str, widths: tuple[int, ...], focuses: tuple[tuple[float, float], ...], s: Settings) -> str:
-    parts = [VERSION, PIL.__version__, src, digest, widths, list(s.formats), s.max_pixels, focuses]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+def _key(secret: bytes, src: str, digest: str, widths: tuple[int, ...], focuses: Any, s: Settings) -> str:
+    parts = [VERSION, PIL.__version__, src, digest, widths, s.formats, s.max_pixels, focuses]
+    return hmac.new(secret, json.dumps(parts).encode(), "sha256").hexdigest()[:32]
 
 
 def _read_index(job: Job) -> Processed | None:
     """The cached result of a job, or None when it is missing or incomplete."""
     try:
-        index = json.loads((job.folder / "index.json").read_text())
-    except (OSError, ValueError):
+        processed = _from_index(job, json.loads((job.folder / "index.json").read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        processed = None
+    if processed is None or not all(file.is_file() for _, file in processed.files):
+        shutil.rmtree(job.folder, ignore_errors=True)  # made again from scratch
         return None
-    names = [r[0] for r in index["renditions"]] + [index["original"][0]]
-    names += [r[0] for _, og, crops in index["sets"] for r in (og, *crops)]
-    if not all((job.folder / name).is_file() for name in names):
-        shutil.rmtree(job.folder, ignore_errors=True)
-        return None
+    return processed
+
+
+def _finish(job: Job, index: dict[str, Any]) -> Processed:
+    """Publish a job's cache folder, which a worker wrote under a temporary name, with its index."""
+    (job.tmp / "index.json").write_text(json.dumps(index))
+    try:
+        job.tmp.rename(job.folder)
+    except OSError:  # another build made the same folder meanwhile: its files are the same
+        shutil.rmtree(job.tmp, ignore_errors=True)
     return _from_index(job, index)
 
 
@@ -217,12 +238,12 @@ def _from_index(job: Job, index: dict[str, Any]) -> Processed:
     )
     name, width, height, fmt = index["original"]
     files.append((job.src, job.folder / name))
-    return Processed(job.src, fmt, width, height, renditions, sets, tuple(files))
+    return Processed(job.src, job.key, fmt, width, height, renditions, sets, tuple(files))
 
 
-def _run(jobs: list[Job], workers: int | None) -> Iterable[dict[str, Any] | str]:
-    """Process jobs on all cores (in this process when there is only one)."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+def _run(jobs: list[Job], workers: int) -> Iterable[dict[str, Any] | str]:
+    """Process jobs in `workers` processes (in this one when there is only one job or worker)."""
+    workers = min(workers, len(jobs))
     if workers <= 1:
         return [_process(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -230,14 +251,14 @@ def _run(jobs: list[Job], workers: int | None) -> Iterable[dict[str, Any] | str]
 
 
 def _process(job: Job) -> dict[str, Any] | str:
-    """Decode one image and write its variants into its cache folder; an error message if it is unusable."""
+    """Decode one image and write its variants into a new cache folder; an error message if it is unusable."""
     opened = _open(job.file, job.settings.max_pixels)
     if isinstance(opened, str):
         return opened
     image, fmt = opened
     width, height = image.size
     stem = posixpath.splitext(posixpath.basename(job.src))[0]
-    tmp = job.folder.with_name(f"{job.folder.name}.tmp{os.getpid()}")
+    tmp = job.tmp
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
 
@@ -267,11 +288,6 @@ def _process(job: Job) -> dict[str, Any] | str:
         "original": [original, width, height, fmt],
         "sets": sets,
     }
-    (tmp / "index.json").write_text(json.dumps(index))
-    try:
-        tmp.rename(job.folder)
-    except OSError:  # another build made the same folder meanwhile; its files are the same
-        shutil.rmtree(tmp, ignore_errors=True)
     return index
 
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -41,17 +37,15 @@ def _defuse_raw_html(markup: str) -> str:
     return _URL_ATTR.sub(fix, markup)
 
 
+IMAGE_MARK = "data-magsite-image"  # on a local image's <img>: its site-relative path, for the <picture> step
+
+
 @dataclass(frozen=True, slots=True)
 class InlineImage:
-    """A local image a document shows or links to, for checks: its site-relative path, alt text and line."""
+    """A local image a document shows or links to, for checks: its site-relative path and alt text."""
 
     src: str  # e.g. images/x.jpg; starts with '..' when it points outside the site folder
     alt: str | None  # None for a link to an image
-    line: int | None  # 0-based line in the document's Markdown, when known
-
-
-# (site-relative image path, alt, title) -> <picture> markup, or None to keep markdown-it's <img>
-PictureMaker = Callable[[str, str, str], str | None]
 
 
 @dataclass
@@ -63,7 +57,6 @@ class LinkContext:
     md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
     links: list[str] = field(default_factory=list)  # internal link targets, for checks
     images: list[InlineImage] = field(default_factory=list)  # local images shown or linked to
-    picture: PictureMaker | None = None  # renders local images responsively
 
 
 def image_path(source: str, path: str) -> str:
@@ -74,7 +67,7 @@ def image_path(source: str, path: str) -> str:
     return target.removeprefix("content/")
 
 
-def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None, line: int | None = None) -> str:
+def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None) -> str:
     if is_unsafe_url(url):
         return "#"
     if url.startswith(("http://", "https://", "mailto:", "tel:", "#", "//", "data:")):
@@ -82,7 +75,7 @@ def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None,
     path, _, frag = url.partition("#")
     if path.startswith(("images/", "/images/")) or (image and path and not path.startswith("/")):
         rel = image_path(ctx.source, path)
-        ctx.images.append(InlineImage(rel, alt if image else None, line))
+        ctx.images.append(InlineImage(rel, alt if image else None))
         return f"{ctx.base_path}/{rel}"
     if url.startswith("/"):
         ctx.links.append(path)
@@ -104,13 +97,11 @@ def _rewrite_links(state: StateCore) -> None:
             token.content = _defuse_raw_html(token.content)
         if token.children is None:
             continue
-        line = token.map[0] if token.map else None
         for child in token.children:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 child.attrSet(
-                    "href",
-                    _resolve(ctx, href, image=False, line=line) if ctx else ("#" if is_unsafe_url(href) else href),
+                    "href", _resolve(ctx, href, image=False) if ctx else ("#" if is_unsafe_url(href) else href)
                 )
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
@@ -118,26 +109,11 @@ def _rewrite_links(state: StateCore) -> None:
                     child.attrSet("src", "#" if is_unsafe_url(src) else src)
                     continue
                 found = len(ctx.images)
-                at = line + token.content[: max(0, token.content.find(src))].count("\n") if line is not None else None
-                child.attrSet("src", _resolve(ctx, src, image=True, alt=child.content, line=at))
+                child.attrSet("src", _resolve(ctx, src, image=True, alt=child.content))
                 if len(ctx.images) > found:
-                    child.meta["image"] = ctx.images[-1].src
+                    child.attrSet(IMAGE_MARK, ctx.images[-1].src)
             elif child.type == "html_inline":
                 child.content = _defuse_raw_html(child.content)
-
-
-def _render_image(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
-) -> str:
-    """A local image as the context's <picture> markup; anything else as markdown-it's own <img>."""
-    token = tokens[idx]
-    ctx: LinkContext | None = env.get("ctx")
-    if ctx and ctx.picture and "image" in token.meta:
-        alt = renderer.renderInlineAsText(token.children or [], options, env)
-        markup = ctx.picture(token.meta["image"], alt, str(token.attrGet("title") or ""))
-        if markup is not None:
-            return markup
-    return renderer.image(tokens, idx, options, env)
 
 
 @cache
@@ -147,7 +123,6 @@ def parser() -> MarkdownIt:
     footnote_plugin(md)
     anchors_plugin(md, min_level=2, max_level=4)
     md.core.ruler.push("magsite_links", _rewrite_links)
-    md.add_render_rule("image", _render_image)
     return md
 
 

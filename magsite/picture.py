@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 
 from markupsafe import Markup
 
 from magsite.images import Images, Processed, Rendition
+from magsite.markdown import IMAGE_MARK
 from magsite.records import Image
 
 BODY_SIZES = "(min-width: 44rem) 44rem, 100vw"  # inline images span the article column
+_MARKED = re.compile(rf'<img\s[^>]*\b{IMAGE_MARK}="[^"]*"[^>]*>')
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
 
 def picture_html(
@@ -87,3 +91,23 @@ def picture_global(images: Images, base_path: str, media: Callable[[str], str]) 
         return Markup(html)
 
     return picture
+
+
+def with_pictures(html: str, images: Images, base_path: str) -> str:
+    """Rendered Markdown with each local image (marked by the Markdown step) as a <picture>."""
+
+    def replace(m: re.Match[str]) -> str:
+        attrs = {k: unescape(v) for k, v in _ATTR.findall(m.group(0))}
+        found = images.get(attrs[IMAGE_MARK])
+        if found is None or found.error:
+            return m.group(0)
+        return picture_html(
+            found,
+            attrs.get("src", ""),
+            attrs.get("alt", ""),
+            base_path=base_path,
+            sizes=BODY_SIZES,
+            title=attrs.get("title", ""),
+        )
+
+    return _MARKED.sub(replace, html)

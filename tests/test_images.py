@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
@@ -258,25 +259,34 @@ def test_published_files_carry_no_metadata_and_are_upright_srgb(tmp_path: Path) 
     assert (img.get("width"), img.get("height")) == ("600", "1000")
 
 
-def test_an_unchanged_rebuild_takes_every_image_from_the_cache(tmp_path: Path) -> None:
-    site = make_site(
-        tmp_path / "s",
-        {A: article("Story", image=HERO), "content/images/hero.jpg": photo(1300, 700)},
-    )
+def test_a_rebuild_takes_unchanged_images_from_the_cache_outside_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAGSITE_IMAGE_CACHE")  # the default: <site>/.magsite-cache/images
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "me"))
+    site = make_site(tmp_path / "s", {A: article("Story", image=HERO), "content/images/hero.jpg": photo(1300, 700)})
     assert build_site(site).exit_code == 0
-    cache = site / ".magsite-cache/images"
-    cached = [p for p in cache.rglob("*") if p.is_file() and p.name != "index.json"]
-    assert cached and not (site / "output/.magsite-cache").exists()
+    cached = [p for p in (site / ".magsite-cache/images").rglob("*") if p.is_file() and p.name != "index.json"]
+    assert len(cached) > 10
+    assert not [p for p in (site / "output").rglob("*") if "cache" in p.name]
     for file in cached:
-        file.write_bytes(b"cached " + file.name.encode())  # a re-encode would overwrite this
+        file.write_bytes(b"cached " + file.name.encode())  # an encode would write an image here instead
+    shutil.copytree(site, tmp_path / "copy")
 
+    shutil.rmtree(site / "output")
     assert build_site(site).exit_code == 0
     served = published_images(site / "output")
     assert {p.read_bytes() for p in served} == {b"cached " + p.name.encode() for p in served}
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))  # a cache that came with the site
+    shutil.rmtree(tmp_path / "copy/output")
+    assert build_site(tmp_path / "copy").exit_code == 0
+    assert not [p for p in published_images(tmp_path / "copy/output") if p.read_bytes().startswith(b"cached ")]
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "me"))
     (site / "magsite.yaml").write_text((site / "magsite.yaml").read_text() + "images: {widths: [320, 640]}\n")
-    assert build_site(site).exit_code == 0  # new settings: a new cache key, real images again
-    widths = {NAME.search(p.name).group(1) for p in published_images(site / "output") if NAME.search(p.name)}
+    assert build_site(site).exit_code == 0  # new settings, new cache keys: images made again
+    widths = {m.group(1) for p in published_images(site / "output") if (m := NAME.search(p.name))}
     assert {"320w", "640w"} <= widths and "800w" not in widths
     with Image.open(next((site / "output/images").glob("hero-640w.*.jpg"))) as image:
         assert image.size == (640, 345)
@@ -291,8 +301,8 @@ def test_two_cold_builds_are_byte_identical(tmp_path: Path) -> None:
         "content/images/unused.webp": photo(300, 300, "WEBP"),
     }
     one, two = make_site(tmp_path / "one", files), make_site(tmp_path / "two", files)
-    assert build_site(one).exit_code == 0
-    assert build_site(two).exit_code == 0  # its own cache: every image encoded again
+    assert build_site(one, "--image-cache", tmp_path / "cache-one").exit_code == 0
+    assert build_site(two, "--image-cache", tmp_path / "cache-two").exit_code == 0  # every image encoded again
     assert tree_digest(one / "output") == tree_digest(two / "output")
     assert len(published_images(one / "output")) > 20
 

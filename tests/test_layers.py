@@ -9,14 +9,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "magsite"
 
 # Lower layers first; a module may import only from its own layer or lower ones.
 LAYERS = [
-    {"__init__", "errors", "urls"},
+    {"__init__", "errors", "urls", "cache"},
     {"fields", "frontmatter"},
     {"config", "records"},
     {"load"},
     {"model"},
     {"images"},
-    {"picture"},
     {"markdown", "theme"},
+    {"picture"},
+    {"bodies"},
     {"feeds", "sitemaps"},
     {"render"},
     {"write"},
