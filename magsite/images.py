@@ -270,8 +270,10 @@ def _process(job: Job) -> dict[str, Any] | str:
 
     renditions = []
     formats = [f for f in job.settings.formats if f != fmt] + [fmt]
-    for w in sorted({min(w, width) for w in job.widths}):
-        resized = image if w == width else image.resize((w, max(1, round(height * w / width))), **_RESIZE)
+    resized = image
+    for w in sorted({min(w, width) for w in job.widths}, reverse=True):  # each from the next larger: faster
+        if w != resized.width:
+            resized = resized.resize((w, max(1, round(height * w / width))), **_RESIZE)
         renditions += [(f, save(resized, f, f"{w}w")) for f in formats]
     crop_format = "png" if fmt == "png" else "jpeg"
     sets = []
@@ -284,7 +286,7 @@ def _process(job: Job) -> dict[str, Any] | str:
     original = posixpath.basename(job.src)
     (tmp / original).write_bytes(_encode(image, fmt))
     index = {
-        "renditions": [r for _, r in sorted(renditions, key=lambda fr: formats.index(fr[0]))],
+        "renditions": [r for _, r in sorted(renditions, key=lambda fr: (formats.index(fr[0]), fr[1][1]))],
         "original": [original, width, height, fmt],
         "sets": sets,
     }

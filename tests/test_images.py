@@ -19,12 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO, article, build_site, make_site, tree_digest
 from lxml import etree
 from PIL import ExifTags, Image, features
 from PIL.PngImagePlugin import PngInfo
 from playwright.sync_api import sync_playwright
-
-from conftest import REPO, article, build_site, make_site, tree_digest
 from test_build import parse
 
 A = "content/articles/2024/06/story.md"
@@ -130,7 +129,7 @@ def srcset_urls(srcset: str) -> list[tuple[str, int]]:
 
 
 def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path) -> None:
-    body = "Intro.\n\n![A range map of the new missile](images/map.png)\n"
+    body = 'Intro.\n\n![A range map of the "new" missile & <its> reach](images/map.png "Range")\n'
     site = make_site(
         tmp_path / "s",
         {
@@ -166,7 +165,7 @@ def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path
         assert name.group(2) == hashlib.sha256(file.read_bytes()).hexdigest()[:10]  # cacheable forever
 
     inline = picture_of(doc, "//div[@class='article-body']//picture")
-    assert inline["img"]["alt"] == "A range map of the new missile"
+    assert (inline["img"]["alt"], inline["img"]["title"]) == ('A range map of the "new" missile & <its> reach', "Range")
     assert (inline["img"]["loading"], inline["img"]["decoding"]) == ("lazy", "async")
     assert (inline["img"]["width"], inline["img"]["height"]) == ("600", "400")
     assert [w for _, w in srcset_urls(inline["img"]["srcset"])] == [480, 600]  # never upscaled
