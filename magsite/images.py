@@ -9,6 +9,7 @@ with a site is never used), so a rebuild with unchanged images only hashes files
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
@@ -26,7 +27,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
-from magsite.cache import CACHE_DIR
+from magsite.cache import CACHE_DIR, stat_key
 from magsite.config import CONFIG_FILE, SiteConfig
 from magsite.errors import Problem
 from magsite.model import Site
@@ -156,7 +157,7 @@ def process_images(
     files = {src: site_dir / "content" / src for src in sorted(site.images)}
 
     results: dict[str, Processed] = {}
-    digests = _digests([f for src, f in files.items() if src.lower().endswith(SUFFIXES)])
+    digests = _digests([f for src, f in files.items() if src.lower().endswith(SUFFIXES)], cache_dir / "digests.json")
     jobs: list[Job] = []
     for src, file in files.items():
         widths = tuple(sorted(set(settings.widths + (AVATAR_WIDTHS if src in avatars else ()))))
@@ -181,18 +182,36 @@ def process_images(
     return images, _problems(site, images)
 
 
-def _digests(files: list[Path]) -> dict[Path, str]:
-    """sha256 of each file, read on all cores (hashlib releases the GIL); unreadable files are left out."""
+def _digests(files: list[Path], memo_file: Path) -> dict[Path, str]:
+    """sha256 of each file, read on all cores (hashlib releases the GIL); unreadable files are left out.
 
-    def digest(file: Path) -> str | None:
+    A file whose size, times and inode are those of the last build is not read again.
+    """
+    try:
+        memo = json.loads(memo_file.read_text())
+    except (OSError, ValueError):
+        memo = {}
+
+    def digest(file: Path) -> list[Any] | None:
         try:
+            stat = list(stat_key(file.stat()))
+            known = memo.get(str(file)) if isinstance(memo, dict) else None
+            if isinstance(known, list) and known[:-1] == stat:
+                return known
             with file.open("rb") as f:
-                return hashlib.file_digest(f, "sha256").hexdigest()
+                return [*stat, hashlib.file_digest(f, "sha256").hexdigest()]
         except OSError:
             return None
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return {f: d for f, d in zip(files, pool.map(digest, files), strict=True) if d is not None}
+        found = {str(f): d for f, d in zip(files, pool.map(digest, files), strict=True) if d is not None}
+    if found != memo:
+        with contextlib.suppress(OSError):  # without it the next build reads the files again
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}")
+            tmp.write_text(json.dumps(found))
+            os.replace(tmp, memo_file)
+    return {Path(f): d[-1] for f, d in found.items()}
 
 
 def _key(secret: bytes, src: str, digest: str, widths: tuple[int, ...], focuses: Any, s: Settings) -> str:
@@ -204,9 +223,10 @@ def _read_index(job: Job) -> Processed | None:
     """The cached result of a job, or None when it is missing or incomplete."""
     try:
         processed = _from_index(job, json.loads((job.folder / "index.json").read_text()))
+        present = set(os.listdir(job.folder))
     except (OSError, ValueError, KeyError, TypeError):
-        processed = None
-    if processed is None or not all(file.is_file() for _, file in processed.files):
+        processed, present = None, set()
+    if processed is None or not all(file.name in present for _, file in processed.files):
         shutil.rmtree(job.folder, ignore_errors=True)  # made again from scratch
         return None
     return processed
