@@ -97,7 +97,8 @@ class Bodies:
             self.problems[source] = found
         if images:
             html = with_pictures(html, self.pictures, self.site.config.base_path)
-        self.html[source] = html
+        if not source.startswith("content/articles/"):  # bios, intros and pages are shown many times
+            self.html[source] = html
         self.images[source] = images
         return html
 

@@ -192,33 +192,36 @@ def test_remote_images_pass_through_untouched(tmp_path: Path) -> None:
     assert not (site / "output/images").exists()
 
 
-def test_hero_crops_centre_on_the_focus_point_and_reach_templates(tmp_path: Path) -> None:
-    meta = (
-        "{% if page.kind == 'article' and post.image %}{% set s = image_set(post.image) %}"
-        '<meta property="og:image" content="{{ s.og.url|absolute }}" data-size="{{ s.og.width }}x{{ s.og.height }}">'
-        '{% for c in s.crops %}<link rel=crop href="{{ c.url|url }}">{% endfor %}'
-        '<meta name="page-image" content="{{ page.image }}">{% endif %}\n'
+def test_hero_crops_centre_on_the_focus_point_and_reach_metadata_and_templates(tmp_path: Path) -> None:
+    override = (  # the image_set() template global, in an article-only include point
+        "{% set s = image_set(post.image) %}<p id='set'>{{ s.og.width }}x{{ s.og.height }}"
+        "{% for c in s.crops %} {{ c.url|url }}{% endfor %}</p>\n"
     )
     site = make_site(
         tmp_path / "s",
         {
             A: article("Story", image="{src: images/hero.png, alt: Two halves, focus: [1.0, 0.5]}"),
             "content/images/hero.png": halves(2400, 1000),
-            "templates/partials/meta.html": meta,
+            "templates/partials/corrections.html": override,
         },
     )
     assert build_site(site).exit_code == 0
     out = site / "output"
     doc = parse(out / "smart-bombs/story/index.html")
-    og = doc.xpath("//meta[@property='og:image']")[0]
-    assert og.get("content").startswith("https://example.org/images/hero-og.")
-    assert og.get("data-size") == "1200x630"
-    assert doc.xpath("//meta[@name='page-image']/@content") == [og.get("content").removeprefix("https://example.org")]
+    og = doc.xpath("//meta[@property='og:image']/@content")[0]
+    assert og.startswith("https://example.org/images/hero-og.")
+    assert doc.xpath("//meta[@property='og:image:width']/@content") == ["1200"]
+    assert doc.xpath("//meta[@property='og:image:height']/@content") == ["630"]
+    blocks = [json.loads(t) for t in doc.xpath("//script[@type='application/ld+json']/text()")]
+    news = next(b for b in blocks if b.get("@type") == "NewsArticle")
+    set_text = doc.xpath("//p[@id='set']/text()")[0].split()
+    assert set_text[0] == "1200x630"
+    assert news["image"] == [og] + [f"https://example.org{url}" for url in set_text[1:]]
     sizes = {}
-    for href in [*doc.xpath("//link[@rel='crop']/@href"), og.get("content").removeprefix("https://example.org")]:
-        with Image.open(out / href.lstrip("/")) as crop:
-            sizes[NAME.search(href).group(1)] = crop.size
-            if href.endswith(".png") and "-1x1." in href:  # the square from a focus at the right edge is all red
+    for url in news["image"]:
+        with Image.open(out / url.removeprefix("https://example.org/")) as crop:
+            sizes[NAME.search(url).group(1)] = crop.size
+            if "-1x1." in url:  # the square from a focus at the right edge is all red
                 assert crop.convert("RGB").getcolors() == [(1200 * 1200, (255, 0, 0))]
     assert sizes == {"og": (1200, 630), "16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
 

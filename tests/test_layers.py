@@ -15,13 +15,15 @@ LAYERS = [
     {"load"},
     {"model"},
     {"images"},
-    {"markdown", "theme"},
+    {"markdown", "theme", "social"},
     {"picture"},
     {"bodies"},
-    {"feeds", "sitemaps"},
+    {"feeds", "sitemaps", "jsonld"},
     {"render"},
-    {"write"},
+    {"write", "search"},
     {"build"},
+    {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
+    {"wordpress"},
     {"cli"},
 ]
 
