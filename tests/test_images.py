@@ -194,8 +194,8 @@ def test_remote_images_pass_through_untouched(tmp_path: Path) -> None:
 
 def test_hero_crops_centre_on_the_focus_point_and_reach_metadata_and_templates(tmp_path: Path) -> None:
     override = (  # the image_set() template global, in an article-only include point
-        "{% set s = image_set(post.image) %}<p id='set'>{{ s.og.width }}x{{ s.og.height }}"
-        "{% for c in s.crops %} {{ c.url|url }}{% endfor %}</p>\n"
+        "{% if post.image %}{% set s = image_set(post.image) %}<p id='set'>{{ s.og.width }}x{{ s.og.height }}"
+        "{% for c in s.crops %} {{ c.url|url }}{% endfor %}</p>{% endif %}\n"
     )
     site = make_site(
         tmp_path / "s",
