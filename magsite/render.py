@@ -35,6 +35,7 @@ from magsite.markdown import first_paragraph
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
 from magsite.picture import picture_global
 from magsite.records import Author
+from magsite.redirects import redirects_file
 from magsite.sitemaps import news_sitemap, robots_txt, sitemap_files
 from magsite.social import ImageSizes, ShareImage, image_urls, og_locale, share_image, x_handle
 from magsite.theme import Theme, asset_name
@@ -105,7 +106,7 @@ class Meta:
 
     title: str
     url: str
-    kind: str  # home | article | section | author | tag | page | search | notfound | redirect
+    kind: str  # home | article | section | author | tag | page | search | notfound | redirect | gone
     description: str | Lazy = ""
     image: ShareImage | None = None  # og:image and twitter:image
     pagination: Pagination | None = None
@@ -441,8 +442,14 @@ def render_site(
     meta = Meta("Page not found", "/404.html", "notfound", noindex=True)
     outputs.append(page("404.html", "/404.html", meta, digest(*map(card_fp, latest)), False, latest=latest))
     for alias, target in site.aliases.items():
+        if "?" in alias:  # a static file cannot answer a query; only the _redirects rule can
+            continue
         meta = Meta("Redirecting…", target, "redirect", noindex=True)
         outputs.append(page("redirect.html", alias, meta, digest(alias, target), False, target=target))
+    for url in site.gone:
+        meta = Meta("Article no longer available", url, "gone", noindex=True)
+        outputs.append(page("gone.html", url, meta, digest(url), False))
+    outputs.append(Output("_redirects", data=redirects_file(site)))
 
     def hero(post: Post) -> ShareImage | None:
         return heroes[post.url][0] if post.url in heroes else None

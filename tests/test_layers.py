@@ -12,18 +12,18 @@ LAYERS = [
     {"__init__", "errors", "urls", "cache"},
     {"fields", "frontmatter"},
     {"config", "records"},
-    {"load"},
+    {"load", "schedule"},
     {"model"},
     {"images"},
     {"markdown", "theme", "social"},
     {"picture"},
     {"bodies"},
-    {"feeds", "sitemaps", "jsonld"},
+    {"feeds", "sitemaps", "jsonld", "redirects"},
     {"render"},
     {"write", "search"},
     {"build"},
     {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
-    {"wordpress"},
+    {"wordpress", "check", "scaffold"},
     {"cli"},
 ]
 
