@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, article, build_site, make_site, tree_digest
+from conftest import NOW, REPO, article, build_site, make_site, run, tree_digest
 from lxml import etree
 from PIL import ExifTags, Image, features
 from PIL.PngImagePlugin import PngInfo
@@ -387,6 +387,18 @@ def test_bad_images_name_article_line_and_image_and_keep_previous_output(tmp_pat
     assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
     assert "Traceback" not in result.output
     assert tree_digest(site / "output") == before
+
+
+def test_check_reports_image_problems_as_build_does(tmp_path: Path) -> None:
+    body = "One.\n\n![](images/ok.jpg) ![Cut](images/cut.jpg)"
+    site = make_site(
+        tmp_path / "s", {A: article(body=body), "content/images/ok.jpg": GOOD, "content/images/cut.jpg": CUT}
+    )
+    result = run("check", "--site", site, "--now", NOW)
+    assert result.exit_code == 1
+    assert f"{A}:{INLINE_AT}: image 'images/ok.jpg' has no alt text" in result.output
+    assert f"{A}:{INLINE_AT}: image 'images/cut.jpg' cannot be read" in result.output
+    assert not (site / "output").exists()
 
 
 def test_an_image_symlinked_from_outside_the_site_is_refused(tmp_path: Path) -> None:
