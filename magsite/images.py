@@ -102,11 +102,6 @@ class Images:
         found = self.by_src.get(image.src) if image is not None else None
         return dict(found.sets).get(image.focus) if found and image else None
 
-    def fingerprint(self, src: str) -> str:
-        """What pages showing this image depend on: '' for remote, copied or missing files."""
-        found = self.by_src.get(src)
-        return found.key if found else ""
-
     def files(self) -> list[tuple[str, str, Path]]:
         """(output path, fingerprint, file) for every published image file, sorted, each path once."""
         files = {path: (p.key and f"{p.key}:{path}", file) for p in self.by_src.values() for path, file in p.files}
@@ -128,7 +123,7 @@ class Job:
     file: Path
     key: str
     folder: Path  # cache folder for this key
-    tmp: Path  # where a worker writes it before this build signs and renames it
+    tmp: Path  # where a worker writes it, before this build renames it to `folder`
     widths: tuple[int, ...]
     focuses: tuple[tuple[float, float], ...]  # hero crops wanted
     settings: Settings
@@ -278,14 +273,13 @@ def _process(job: Job) -> dict[str, Any] | str:
     image, fmt = opened
     width, height = image.size
     stem = posixpath.splitext(posixpath.basename(job.src))[0]
-    tmp = job.tmp
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    shutil.rmtree(job.tmp, ignore_errors=True)
+    job.tmp.mkdir(parents=True)
 
     def save(picture: Image.Image, out_format: str, label: str) -> list[Any]:
         data = _encode(picture, out_format)
         name = f"{stem}-{label}.{hashlib.sha256(data).hexdigest()[:10]}.{EXTENSION[out_format]}"
-        (tmp / name).write_bytes(data)
+        (job.tmp / name).write_bytes(data)
         return [name, picture.width, picture.height, out_format]
 
     renditions = []
@@ -304,13 +298,12 @@ def _process(job: Job) -> dict[str, Any] | str:
         ]
         sets.append([list(focus), og, crops])
     original = posixpath.basename(job.src)
-    (tmp / original).write_bytes(_encode(image, fmt))
-    index = {
+    (job.tmp / original).write_bytes(_encode(image, fmt))
+    return {
         "renditions": [r for _, r in sorted(renditions, key=lambda fr: (formats.index(fr[0]), fr[1][1]))],
         "original": [original, width, height, fmt],
         "sets": sets,
     }
-    return index
 
 
 _RESIZE: dict[str, Any] = {"resample": Image.Resampling.LANCZOS, "reducing_gap": 3.0}

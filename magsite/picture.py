@@ -36,20 +36,19 @@ def picture_html(
     """
     attrs: dict[str, str | int] = {}
     sources = ""
-    renditions = found.renditions if found else ()
-    if found and found.width and found.height and renditions:
-        fallback = [r for r in renditions if r.format == found.format]
-        largest = fallback[-1]
+    if found and found.format and found.width and found.height:
+        by_format: dict[str, list[Rendition]] = {}
+        for r in found.renditions:
+            by_format.setdefault(r.format, []).append(r)
+        fallback = by_format.pop(found.format)  # the <img>: the source's own format, at most 1200 px as src
         src_url = base_path + next((r for r in reversed(fallback) if r.width <= 1200), fallback[0]).url
         sizes = f"{width}px" if width else sizes
-        formats = dict.fromkeys(r.format for r in renditions if r.format != found.format)
         sources = "".join(
             f'<source type="{group[0].type}" srcset="{_srcset(group, base_path)}" sizes="{escape(sizes)}">'
-            for fmt in formats
-            if (group := [r for r in renditions if r.format == fmt])
+            for group in by_format.values()
         )
-        attrs |= {"srcset": _srcset(fallback, base_path), "sizes": sizes}
-        shown = width or largest.width
+        shown = width or fallback[-1].width
+        attrs = {"srcset": _srcset(fallback, base_path), "sizes": sizes}
         attrs |= {"width": shown, "height": max(1, round(shown * found.height / found.width))}
     attrs = {"src": src_url, **attrs, "alt": alt}
     if title:
