@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -9,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import PIL.Image
 import pytest
 from conftest import article, build_site, make_site, tree_digest
 from preview import Preview, eventually
@@ -16,9 +18,17 @@ from preview import Preview, eventually
 from magsite.serve import Hub, State
 
 A = "content/articles/2024/05/first-strike.md"
+
+
+def webp() -> bytes:
+    data = io.BytesIO()
+    PIL.Image.new("RGB", (4, 4), "red").save(data, "WEBP")
+    return data.getvalue()
+
+
 ASSET_FILES: dict[str, str | bytes] = {
     "content/images/map.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n',
-    "content/images/photo.webp": b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+    "content/images/photo.webp": webp(),
     "content/images/photo.avif": b"\x00\x00\x00\x1cftypavif",
     "themes/default/static/fonts/body.woff2": b"wOF2\x00\x01\x00\x00",
     "themes/default/static/js/menu.js": "document.documentElement.dataset.menu = 'ok';\n",
