@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from magsite.ads import insert_after_paragraph, slot_stylesheet
 from magsite.errors import Problem
 from magsite.feeds import rss_feed
 from magsite.markdown import LinkContext, first_paragraph, render_markdown
@@ -125,6 +126,11 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         name = asset_name(rel, data)
         assets[rel] = f"{config.base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", file=file))
+    if config.ads:  # the box of each ad slot, reserved before its ad loads
+        data = slot_stylesheet(config.ads)
+        name = asset_name("css/ad-slots.css", data)
+        assets["css/ad-slots.css"] = f"{config.base_path}/static/{name}"
+        outputs.append(Output(f"static/{name}", data))
 
     def summary(post: Post) -> str:
         a = post.article
@@ -151,6 +157,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         site=site,
         config=config,
         asset=asset,
+        picture=picture,
         summary=summary,
         section_url=section_url,
         author_url=author_url,
@@ -163,6 +170,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         absolute=config.absolute,
         date=lambda d: format_date(d, config.tz),
         isodate=lambda d: d.isoformat(timespec="seconds"),
+        after_paragraph=insert_after_paragraph,
     )
     card_template = env.get_template("partials/card.html")
     cards = {p.url: Markup(card_template.render(post=p)) for p in site.posts}

@@ -14,7 +14,7 @@ LAYERS = [
     {"config", "records"},
     {"load"},
     {"model"},
-    {"markdown", "theme"},
+    {"markdown", "theme", "ads"},
     {"feeds", "sitemaps"},
     {"render"},
     {"write"},
