@@ -46,12 +46,13 @@ class _TopLevelParagraphs(HTMLParser):
             self.ends.append(self.getpos())
 
 
-def insert_after_paragraph(html: str, number: int, insert: str) -> Markup:
-    """`html` with `insert` after its `number`-th top-level paragraph.
+def insert_after_paragraph(body: object, number: int, insert: str) -> Markup:
+    """The HTML of `body` (its str(), e.g. a lazily rendered article) with `insert` after paragraph `number`.
 
-    Unchanged when no top-level paragraph follows that one: an in-article slot belongs inside the text,
-    not after its last line.
+    Only top-level paragraphs count. Unchanged when no top-level paragraph follows that one: an in-article
+    slot belongs inside the text, not after its last line.
     """
+    html = str(body)
     parser = _TopLevelParagraphs()
     parser.feed(html)
     parser.close()

@@ -46,12 +46,19 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--now", "now_text", metavar="ISO", help="Fix the current time, e.g. 2024-01-01T12:00:00Z.")
+@click.option("--no-cache", is_flag=True, help="Neither use nor update SITE/.magsite-cache: a cold build.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each stage's time.")
 def build_command(
-    site_dir: Path, output: Path | None, drafts: bool, future: bool, now_text: str | None, verbose: bool
+    site_dir: Path,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    now_text: str | None,
+    no_cache: bool,
+    verbose: bool,
 ) -> None:
     """Build the site into its output folder."""
-    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output)
+    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output, cache=not no_cache)
     try:
         result = build(site_dir, options, log=(lambda m: click.echo(m, err=True)) if verbose else None)
     except ContentError as err:
@@ -63,4 +70,6 @@ def build_command(
         click.echo(warning.format(), err=True)
     kinds = ", ".join(f"{n} {kind}" for kind, n in result.pages.items() if n)
     seconds = sum(result.timings.values())
-    click.echo(f"built {result.files} files ({kinds}) into {result.output} in {seconds:.2f} s")
+    click.echo(
+        f"built {result.files} files ({kinds}), {result.written} written, into {result.output} in {seconds:.2f} s"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,7 +41,7 @@ class AdSlot:
     after_paragraph: int = 3  # only for the in-article slot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SiteConfig:
     title: str  # site name, in the masthead and every <title>
     base_url: str  # absolute origin + path prefix, no trailing slash
@@ -61,16 +62,16 @@ class SiteConfig:
     search: bool = True  # build the search index
     extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
 
-    @property
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url ('' at a domain root), prefixed to every site URL in HTML."""
         return urlsplit(self.base_url).path.rstrip("/")
 
-    @property
+    @cached_property
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"

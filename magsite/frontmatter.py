@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -36,6 +37,7 @@ class Document:
     body: str
     body_line: int
     key_lines: dict[str, int]
+    digest: str = ""  # hash of the file's bytes
 
     def line_of(self, key: str) -> int:
         """The line of a top-level key, or of the opening `---` when the key is absent."""
@@ -140,4 +142,10 @@ def read_document(file: Path, path: str, *, required: bool = True) -> tuple[Docu
     text, problems = decode(data, path)
     if text is None:
         return None, problems
-    return parse_document(text, path, required=required)
+    doc, problems = parse_document(text, path, required=required)
+    return (replace(doc, digest=content_digest(data)) if doc else None), problems
+
+
+def content_digest(data: bytes) -> str:
+    """A short, stable hash of some bytes (fingerprints for incremental builds)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from magsite.cache import StatKey, stat_key
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.fields import Fields
@@ -47,28 +50,73 @@ def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, 
             yield file, file.relative_to(site_dir).as_posix()
 
 
-def load_content(site_dir: Path, config: SiteConfig) -> tuple[Content, list[Problem]]:
-    """Read every article, author, section, page and image name under site_dir/content."""
-    problems: list[Problem] = []
+Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
+
+
+def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool]) -> Parsed:
+    kind, file, rel, tz, required = job
+    doc, problems = read_document(file, rel, required=required)
+    if doc is None:
+        return None, problems
+    return LOADERS[kind](doc, tz, problems), problems
+
+
+def load_content(
+    site_dir: Path,
+    config: SiteConfig,
+    cached: dict[str, tuple[StatKey, Parsed]] | None = None,
+    pool: Pool | None = None,
+) -> tuple[Content, list[Problem], dict[str, tuple[StatKey, Parsed]]]:
+    """Read every article, author, section, page and image name under site_dir/content.
+
+    Files whose stat is unchanged since the build that filled `cached` are not read again; the rest
+    are parsed in `pool` when one is given. Returns the content, its problems and the new cache entries.
+    """
+    cached = cached or {}
     inside = site_dir.resolve()
-
-    def documents(folder: str, *, required: bool = True) -> Iterator[Document]:
-        for file, rel in walk(site_dir, f"content/{folder}", ".md"):
-            if file.is_symlink() and not file.resolve().is_relative_to(inside):
-                problems.append(Problem(rel, None, "symlink leads outside the site folder"))
-                continue
-            doc, found = read_document(file, rel, required=required)
-            problems.extend(found)
-            if doc is not None:
-                yield doc
-
     tz = config.tz
-    articles = tuple(a for doc in documents("articles") if (a := _article(doc, tz, problems)) is not None)
-    authors = {a.id: a for doc in documents("authors") if (a := _author(doc, problems)) is not None}
-    sections = {s.id: s for doc in documents("sections") if (s := _section(doc, problems)) is not None}
-    pages = tuple(p for doc in documents("pages", required=False) if (p := _page(doc, problems)) is not None)
+    results: dict[str, tuple[StatKey, Parsed]] = {}
+    todo: list[tuple[str, tuple[str, Path, str, ZoneInfo, bool]]] = []
+    order: list[tuple[str, str]] = []
+    for kind in ("articles", "authors", "sections", "pages"):
+        for file, rel in walk(site_dir, f"content/{kind}", ".md"):
+            order.append((kind, rel))
+            try:
+                key = stat_key(file.stat())
+            except OSError as err:
+                results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
+                continue
+            if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                results[rel] = (key, (None, [Problem(rel, None, "symlink leads outside the site folder")]))
+            elif rel in cached and cached[rel][0] == key:
+                results[rel] = cached[rel]
+            else:
+                todo.append((rel, (kind, file, rel, tz, kind != "pages")))
+                results[rel] = (key, (None, []))
+    jobs = [job for _, job in todo]
+    parsed = pool.map(_parse_file, jobs, chunksize=64) if pool and len(jobs) > 256 else map(_parse_file, jobs)
+    for (rel, _), result in zip(todo, parsed, strict=True):
+        results[rel] = (results[rel][0], result)
+
+    problems: list[Problem] = []
+    found: dict[str, list[Any]] = {"articles": [], "authors": [], "sections": [], "pages": []}
+    for kind, rel in order:
+        record, more = results[rel][1]
+        problems.extend(more)
+        if record is not None:
+            found[kind].append(record)
     images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
-    return Content(articles, authors, sections, pages, images), problems
+    for rel, (key, (record, more)) in list(results.items()):
+        if isinstance(record, Article) and record.body:  # bodies are re-read when needed: a small cache
+            results[rel] = (key, (replace(record, body=""), more))
+    content = Content(
+        articles=tuple(found["articles"]),
+        authors={a.id: a for a in found["authors"]},
+        sections={s.id: s for s in found["sections"]},
+        pages=tuple(found["pages"]),
+        images=images,
+    )
+    return content, problems, results
 
 
 def _id(doc: Document, kind: str, problems: list[Problem]) -> str | None:
@@ -181,11 +229,14 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
         aliases=aliases,
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
+        words=len(doc.body.split()),
+        md_links=".md" in doc.body,
     )
     return None if any(not p.warning for p in problems[before:]) else article
 
 
-def _author(doc: Document, problems: list[Problem]) -> Author | None:
+def _author(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Author | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     known = ("name", "role", "twitter", "email", "avatar")
     unknown = f.unknown_keys(known, error=False)
@@ -202,11 +253,12 @@ def _author(doc: Document, problems: list[Problem]) -> Author | None:
         avatar=f.text("avatar", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else author
 
 
-def _section(doc: Document, problems: list[Problem]) -> Section | None:
+def _section(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Section | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     unknown = f.unknown_keys(("title", "description", "order", "nav"), error=False)
     before = len(problems)
@@ -221,11 +273,12 @@ def _section(doc: Document, problems: list[Problem]) -> Section | None:
         nav=f.boolean("nav", True),
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else section
 
 
-def _page(doc: Document, problems: list[Problem]) -> Page | None:
+def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     unknown = f.unknown_keys(("title", "description", "slug"), error=False)
     before = len(problems)
@@ -241,5 +294,14 @@ def _page(doc: Document, problems: list[Problem]) -> Page | None:
         description=f.text("description", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
+        digest=doc.digest,
     )
     return None if any(not p.warning for p in problems[before:]) else page
+
+
+LOADERS: dict[str, Callable[[Document, ZoneInfo, list[Problem]], Any]] = {
+    "articles": _article,
+    "authors": _author,
+    "sections": _section,
+    "pages": _page,
+}

@@ -6,8 +6,9 @@ import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from magsite.config import SiteConfig
 from magsite.errors import Problem
@@ -16,6 +17,7 @@ from magsite.urls import page_url, permalink, slugify
 
 RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
 RELATED_COUNT = 4
+NEWS_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class Site:
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
-    extra_urls: dict[str, str] = field(default_factory=dict)
+    next_change: datetime | None = None  # when the site would change with no edit (a scheduled article...)
 
     @property
     def hero(self) -> Post | None:
@@ -92,6 +94,11 @@ class Site:
     @property
     def nav_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.nav)
+
+
+@lru_cache(maxsize=65536)
+def tag_slug(name: str) -> str:
+    return slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def section_url(section_id: str) -> str:
@@ -194,7 +201,7 @@ def build_site(
             continue
         tags = []
         for name in article.tags:
-            slug = slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+            slug = tag_slug(name)
             tags.append(Tag(tag_names.setdefault(slug, name), slug, f"/tag/{slug}/"))
         posts.append(
             Post(
@@ -216,6 +223,10 @@ def build_site(
                 aliases[url] = post.url
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
+    # the site changes by itself when a scheduled article comes due or an article leaves the 48-hour
+    # window of the news sitemap
+    moments = [a.date for a in content.articles if a.date > now and not (a.draft and not drafts)]
+    moments += [p.article.date + NEWS_WINDOW for p in posts if p.article.date + NEWS_WINDOW > now]
     per_page = config.per_page
     by_section: dict[str, list[Post]] = defaultdict(list)
     by_author: dict[str, list[Post]] = defaultdict(list)
@@ -251,6 +262,7 @@ def build_site(
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
+        next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
         for number in range(2, listing.page_count + 1):
@@ -266,39 +278,25 @@ def _related(
     """Up to RELATED_COUNT posts sharing tags or the section, most shared first, then newest.
 
     Candidates are each post's nearest neighbours in time within each of its tags and its section,
-    which keeps the work linear in the number of posts at magazine scale.
+    which keeps the work linear in the number of posts at magazine scale; a candidate's score is the
+    number of those neighbourhoods it is in.
     """
-    position: dict[tuple[str, int], int] = {}
-    for slug, members in by_tag.items():
-        for i, p in enumerate(members):
-            position[(slug, id(p))] = i
-    section_pos = {id(p): i for members in by_section.values() for i, p in enumerate(members)}
-    related: dict[str, tuple[Post, ...]] = {}
+    rank = {id(p): i for i, p in enumerate(posts)}  # posts are newest first
+    groups = [[rank[id(p)] for p in members] for members in (*by_tag.values(), *by_section.values())]
+    where: list[list[tuple[list[int], int]]] = [[] for _ in posts]
+    for group in groups:
+        for position, i in enumerate(group):
+            where[i].append((group, position))
     reach = 6
-    for post in posts:
-        mine = {t.slug for t in post.tags}
-        candidates: dict[int, Post] = {}
-        for slug in mine:
-            members = by_tag[slug]
-            i = position[(slug, id(post))]
-            for p in members[max(0, i - reach) : i + reach + 1]:
-                candidates[id(p)] = p
-        members = by_section[post.section.id]
-        i = section_pos[id(post)]
-        for p in members[max(0, i - reach) : i + reach + 1]:
-            candidates[id(p)] = p
-        candidates.pop(id(post), None)
-
-        ranked = sorted(
-            (
-                -(len(mine.intersection(t.slug for t in p.tags)) + (p.section is post.section)),
-                -p.article.date.timestamp(),
-                p.url,
-                p,
-            )
-            for p in candidates.values()
-        )
-        related[post.url] = tuple(r[-1] for r in ranked[:RELATED_COUNT])
+    related: dict[str, tuple[Post, ...]] = {}
+    for i, post in enumerate(posts):
+        score: dict[int, int] = {}
+        for group, position in where[i]:
+            for j in group[max(0, position - reach) : position + reach + 1]:
+                score[j] = score.get(j, 0) + 1
+        score.pop(i, None)
+        best = sorted(score, key=lambda j: (-score[j], j))[:RELATED_COUNT]
+        related[post.url] = tuple(posts[j] for j in best)
     return related
 
 

@@ -29,7 +29,7 @@ class Article:
     authors: tuple[str, ...]  # author ids, first is the lead author
     section: str  # section id
     date: datetime  # timezone-aware
-    body: str  # Markdown
+    body: str  # Markdown ("" in a cached copy: read from the file when it is needed)
     body_line: int  # file line where the body starts
     slug: str
     dek: str = ""
@@ -42,6 +42,9 @@ class Article:
     aliases: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for themes
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> file line
+    digest: str = ""  # hash of the file's bytes, for incremental builds
+    words: int = 0  # in the body, for reading time
+    md_links: bool = False  # the body links to other Markdown files, so depends on their URLs
 
     @property
     def modified(self) -> datetime:
@@ -60,6 +63,7 @@ class Author:
     avatar: str = ""  # site-relative image path or https URL
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ class Section:
     nav: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class Page:
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,9 @@ Maya Carlin is an analyst.
 """
 
 
-def article(title: str = "First Strike", *, date: str = "2024-05-01T09:00:00Z", body: str = "Body text.", **keys: str) -> str:
+def article(
+    title: str = "First Strike", *, date: str = "2024-05-01T09:00:00Z", body: str = "Body text.", **keys: str
+) -> str:
     """Front matter + body of a valid article; keyword arguments add or replace YAML lines."""
     fields = {"title": f'"{title}"', "author": "maya-carlin", "section": "smart-bombs", "date": date} | keys
     lines = "".join(f"{k}: {v}\n" for k, v in fields.items() if v is not None)

@@ -8,9 +8,8 @@ from pathlib import Path
 import feedparser
 import html5lib
 import pytest
-from lxml import etree
-
 from conftest import article, build_site, make_site, run, tree_digest
+from lxml import etree
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -26,7 +25,9 @@ def texts(doc: etree._Element, xpath: str) -> list[str]:
 
 def many_articles(n: int) -> dict[str, str]:
     return {
-        f"content/articles/2024/{i:02d}.md": article(f"Story {i:02d}", date=f"2024-06-{i:02d}T10:00:00Z", tags="[Drones]")
+        f"content/articles/2024/{i:02d}.md": article(
+            f"Story {i:02d}", date=f"2024-06-{i:02d}T10:00:00Z", tags="[Drones]"
+        )
         for i in range(1, n + 1)
     }
 
@@ -51,10 +52,13 @@ def test_lists_are_paginated_with_working_previous_and_next_links(tmp_path: Path
 
 
 def test_drafts_and_future_articles_need_their_flags(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "s", {
-        "content/articles/draft.md": article("Draft Story", draft="true"),
-        "content/articles/later.md": article("Later Story", date="2030-01-01"),
-    })
+    site = make_site(
+        tmp_path / "s",
+        {
+            "content/articles/draft.md": article("Draft Story", draft="true"),
+            "content/articles/later.md": article("Later Story", date="2030-01-01"),
+        },
+    )
     assert build_site(site).exit_code == 0
     assert not (site / "output/smart-bombs/draft").exists()
     assert not (site / "output/smart-bombs/later").exists()
@@ -77,12 +81,19 @@ def test_output_and_site_options(tmp_path: Path) -> None:
 
 
 def test_co_authors_aliases_and_unknown_keys(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "s", {
-        "content/authors/john-doe.md": "---\nname: John Doe\n---\nBio.\n",
-        "content/articles/joint.md": article("Joint Story", author="[maya-carlin, john-doe]",
-                                             aliases="[/2019/01/old-joint/, /old/joint.html]", sponsor='"Acme"'),
-        "templates/partials/card.html": "<p class='sponsor'>{{ post.extra.sponsor|default('') }}</p>\n",
-    })
+    site = make_site(
+        tmp_path / "s",
+        {
+            "content/authors/john-doe.md": "---\nname: John Doe\n---\nBio.\n",
+            "content/articles/joint.md": article(
+                "Joint Story",
+                author="[maya-carlin, john-doe]",
+                aliases="[/2019/01/old-joint/, /old/joint.html]",
+                sponsor='"Acme"',
+            ),
+            "templates/partials/card.html": "<p class='sponsor'>{{ post.extra.sponsor|default('') }}</p>\n",
+        },
+    )
     assert build_site(site).exit_code == 0
     out = site / "output"
     doc = parse(out / "smart-bombs/joint/index.html")
@@ -96,13 +107,16 @@ def test_co_authors_aliases_and_unknown_keys(tmp_path: Path) -> None:
 
 
 def test_a_site_template_overrides_the_theme_and_can_extend_it(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "s", {
-        "templates/article.html": (
-            '{% extends "theme/article.html" %}\n'
-            '{% block main %}<p id="override">Special edition</p>{{ super() }}{% endblock %}\n'
-        ),
-        "themes/default/static/css/main.css": "body { color: red; }\n",
-    })
+    site = make_site(
+        tmp_path / "s",
+        {
+            "templates/article.html": (
+                '{% extends "theme/article.html" %}\n'
+                '{% block main %}<p id="override">Special edition</p>{{ super() }}{% endblock %}\n'
+            ),
+            "themes/default/static/css/main.css": "body { color: red; }\n",
+        },
+    )
     assert build_site(site).exit_code == 0
     doc = parse(site / "output/smart-bombs/first-strike/index.html")
     assert texts(doc, "//p[@id='override']") == ["Special edition"]
@@ -115,7 +129,7 @@ def test_markdown_extensions_and_link_policy(tmp_path: Path) -> None:
     body = (
         "## Order of Battle\n\n| Unit | Role |\n|---|---|\n| 1st | Armor |\n\n"
         "Claim[^1] and ~~retracted~~ text.\n\n[^1]: Source note.\n\n"
-        "[bad](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(2)\">raw</a> [ok](/about/)\n\n"
+        '[bad](javascript:alert(1)) <a href="JaVaScRiPt:alert(2)">raw</a> [ok](/about/)\n\n'
         '<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video"></iframe>\n'
     )
     site = make_site(tmp_path / "s", {"content/articles/2024/05/first-strike.md": article(body=body)})
@@ -142,11 +156,24 @@ def test_sample_magazine_has_every_page_type(tmp_path: Path, repo: Path) -> None
     assert texts(doc, "//p[@class='section-banner']") == ["Smart Bombs: Military, Defense and National Security"]
     assert texts(doc, "//figcaption") == ["Ukraine Attack on Russian Missiles. Image Credit: YouTube Screenshot"]
     assert texts(doc, "//div[@class='article-body']/h2") == [
-        "What Happened in Belgorod This Week?", "A Rough Year for the Border Region"]
+        "What Happened in Belgorod This Week?",
+        "A Rough Year for the Border Region",
+    ]
     assert "Written By" in texts(doc, "//aside//h2")
-    for page in ("index.html", "page/2/index.html", "smart-bombs/index.html", "author/maya-carlin/index.html",
-                 "tag/belgorod/index.html", "about/index.html", "masthead/index.html", "contact/index.html",
-                 "404.html", "robots.txt", "sitemap.xml", "feed.xml"):
+    for page in (
+        "index.html",
+        "page/2/index.html",
+        "smart-bombs/index.html",
+        "author/maya-carlin/index.html",
+        "tag/belgorod/index.html",
+        "about/index.html",
+        "masthead/index.html",
+        "contact/index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "feed.xml",
+    ):
         assert (out / page).is_file(), page
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert not feed.bozo

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import article, build_site, make_site, tree_digest
 
 A = "content/articles/2024/06/broken.md"
@@ -113,10 +112,14 @@ def test_missing_config_is_reported_without_traceback(tmp_path: Path) -> None:
         ("title: X\nbase_url: example.org\n", "magsite.yaml:2: 'base_url' must be an absolute http(s) URL"),
         ("title: X\nbase_url: https://example.org/\ntimezone: Mars/Olympus\n", "magsite.yaml:3: unknown timezone"),
         ("title: X\nbase_url: https://example.org/\ntheme: nonesuch\n", "magsite.yaml: theme 'nonesuch' not found"),
-        ("title: X\nbase_url: https://example.org/\nper_pag: 3\n",
-         "magsite.yaml:3: unknown key 'per_pag' (hint: did you mean 'per_page'?)"),
-        ("title: X\nbase_url: https://example.org/\npermalink: /{category}/{slug}/\n",
-         "magsite.yaml:3: 'permalink' has unknown placeholders: category"),
+        (
+            "title: X\nbase_url: https://example.org/\nper_pag: 3\n",
+            "magsite.yaml:3: unknown key 'per_pag' (hint: did you mean 'per_page'?)",
+        ),
+        (
+            "title: X\nbase_url: https://example.org/\npermalink: /{category}/{slug}/\n",
+            "magsite.yaml:3: 'permalink' has unknown placeholders: category",
+        ),
     ],
 )
 def test_config_mistakes_name_their_line(tmp_path: Path, config: str, expected: str) -> None:

@@ -9,12 +9,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "magsite"
 
 # Lower layers first; a module may import only from its own layer or lower ones.
 LAYERS = [
-    {"__init__", "errors", "urls"},
+    {"__init__", "errors", "urls", "cache"},
     {"fields", "frontmatter"},
     {"config", "records"},
     {"load"},
     {"model"},
     {"markdown", "theme", "ads"},
+    {"bodies"},
     {"feeds", "sitemaps"},
     {"render"},
     {"write"},

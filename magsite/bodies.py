@@ -1,0 +1,118 @@
+"""Rendered Markdown of every post, page, author bio and section intro, made on first use.
+
+Looked up in memory, then in the build cache, then rendered; a link to a missing local image is a
+problem of the document that has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from magsite.cache import BuildCache, digest
+from magsite.errors import Problem
+from magsite.frontmatter import read_document
+from magsite.markdown import LinkContext, render_markdown
+from magsite.model import Site, page_link
+
+
+@dataclass(slots=True)
+class Document:
+    source: str
+    text: str | None  # None: not kept in the cache; read from the file when needed
+    first_line: int
+    key: str  # cache key: covers the text and everything its links resolve against
+
+
+@dataclass
+class Bodies:
+    site: Site
+    cache: BuildCache
+    site_dir: Path
+    documents: dict[str, Document] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)
+    images: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> local images it shows
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    fresh: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # to store in the cache
+    md_urls: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        site = self.site
+        self.md_urls = {p.article.source: p.url for p in site.posts} | {pg.source: page_link(pg) for pg in site.pages}
+        links = digest(*(f"{k}={v}" for k, v in sorted(self.md_urls.items())))
+        salt = digest(site.config.base_path, links)
+        a = [p.article for p in site.posts]
+        docs = [(x.source, x.body or None, x.body_line, x.digest, x.md_links) for x in a]
+        docs += [(pg.source, pg.body, 1, pg.digest, ".md" in pg.body) for pg in site.pages]
+        docs += [(au.source, au.bio, 1, au.digest, ".md" in au.bio) for au in site.authors.values()]
+        docs += [(se.source, se.intro, 1, se.digest, ".md" in se.intro) for se in site.sections]
+        for source, text, line, file_digest, md_links in docs:
+            # only documents with .md links depend on other files' URLs
+            key = digest(source, file_digest, salt if md_links else site.config.base_path)
+            self.documents[source] = Document(source, text, line, key)
+
+    def __getitem__(self, source: str) -> str:
+        html = self.html.get(source)
+        if html is None:
+            html = self._load(source)
+        return html
+
+    def text(self, source: str) -> str:
+        doc = self.documents[source]
+        if doc.text is None:
+            found, _ = read_document(self.site_dir / source, source)
+            doc.text = found.body if found else ""
+        return doc.text
+
+    def _load(self, source: str) -> str:
+        doc = self.documents[source]
+        hit = self.cache.get_html(doc.key)
+        if hit is not None:
+            html, images = hit
+        else:
+            ctx = LinkContext(source, self.site.config.base_path, self.md_urls)
+            html = render_markdown(self.text(source), ctx)
+            images = tuple(dict.fromkeys(ctx.images))
+            self.fresh.append((doc.key, html, images))
+        self.html[source] = html
+        self.images[source] = images
+        missing = [src for src in images if src not in self.site.images]
+        if missing:
+            self.problems[source] = [
+                Problem(
+                    source,
+                    doc.first_line + doc.text.count("\n", 0, max(doc.text.find(src), 0)),
+                    f"image {src!r} not found in content/",
+                )
+                for src in missing
+            ]
+        return html
+
+    def cached_images(self, source: str) -> tuple[str, ...] | None:
+        """The local images a document showed when it was last rendered, without rendering it."""
+        if source in self.images:
+            return self.images[source]
+        return self.cache.get_images(self.documents[source].key)
+
+    def shown(self) -> dict[str, tuple[str, ...]]:
+        """Markdown key -> local images, for every document whose images are known, to keep for next time."""
+        known = {}
+        for source, doc in self.documents.items():
+            images = self.cached_images(source)
+            if images is not None:
+                known[doc.key] = images
+        return known
+
+    def check_all(self) -> list[Problem]:
+        """Render (or look up) every document, so a failing build reports every problem at once."""
+        for source in self.documents:
+            self[source]
+        return self.all_problems()
+
+    def all_problems(self) -> list[Problem]:
+        return [p for found in self.problems.values() for p in found]
+
+    def save(self) -> None:
+        """Store what was rendered in this process in the build cache."""
+        self.cache.put_html(self.fresh)
+        self.fresh = []
