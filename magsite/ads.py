@@ -63,4 +63,4 @@ def insert_after_paragraph(body: object, number: int, insert: str) -> Markup:
     for _ in range(line - 1):  # the parser counts lines by "\n" alone
         start = html.index("\n", start) + 1
     offset = html.index(">", start + column) + 1
-    return Markup(html[:offset] + "\n" + insert + html[offset:])
+    return Markup("".join((html[:offset], "\n", str(insert), html[offset:])))
