@@ -21,6 +21,7 @@ PAGES = {
     "author": "/author/maya-carlin/",
 }
 WIDTHS = {"390": (390, 844), "1366": (1366, 900)}
+HEIGHT = {"390": 1700, "1366": 1080}  # a little more than the first screen, so each PNG stays small
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -43,13 +44,13 @@ def main(output: Path, shots: Path, full_page: bool = True) -> None:
             page = browser.new_page(viewport={"width": w, "height": h})
             for name, path in PAGES.items():
                 page.goto(origin + path, wait_until="networkidle")
-                if full_page:  # scroll through so lazy images load, then come back to the top
-                    page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600)"
-                                  " { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } }")
-                    page.wait_for_load_state("networkidle")
-                    page.evaluate("window.scrollTo(0, 0)")
+                # scroll through so lazy images load, wait for every image, then come back to the top
+                page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 400)"
+                              " { window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }")
+                page.wait_for_function("[...document.images].every(i => i.complete)")
+                page.evaluate("window.scrollTo(0, 0)")
                 target = shots / f"{name}-{width}.png"
-                page.screenshot(path=str(target), full_page=full_page)
+                page.screenshot(path=str(target), full_page=True, clip={"x": 0, "y": 0, "width": w, "height": HEIGHT[width]})
                 print(target, target.stat().st_size)
             page.close()
         browser.close()
