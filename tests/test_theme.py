@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import json
 import re
 import struct
@@ -177,6 +178,8 @@ def test_every_page_has_the_header_and_the_footer(site_out: Path) -> None:
         assert texts(doc, "//footer//p[@class='copyright']") == ["© 2026 Test Defense Weekly"]
         assert len(doc.xpath("//main")) == 1 and doc.xpath("//a[@class='skip-link']/@href") == ["#main"]
         assert all(img.get("alt") for img in doc.xpath("//img")), where
+        levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels.count(1) == 1 and all(b <= a + 1 for a, b in itertools.pairwise([0, *levels])), where
         assert not doc.xpath("//script[not(@src)]"), where  # no inline scripts (strict CSP)
         assert not doc.xpath("//*[@style]"), where  # no inline styles (strict CSP)
     # the X and YouTube icons differ; an unknown network gets the generic link icon
