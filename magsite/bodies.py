@@ -74,7 +74,8 @@ class Bodies:
             html = render_markdown(self.text(source), ctx)
             images = tuple(dict.fromkeys(ctx.images))
             self.fresh.append((doc.key, html, images))
-        self.html[source] = html
+        if not source.startswith("content/articles/"):  # bios, intros and pages are shown many times
+            self.html[source] = html
         self.images[source] = images
         missing = [src for src in images if src not in self.site.images]
         if missing:

@@ -12,15 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from magsite import __version__
-from magsite.bodies import Bodies
 from magsite.cache import digest, input_stats, open_cache
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
-from magsite.load import load_content
-from magsite.model import build_site
-from magsite.render import render_site
-from magsite.theme import find_theme, make_environment
-from magsite.write import write_outputs
+from magsite.theme import find_theme
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
 
@@ -50,8 +45,9 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before the output folder is touched, so the previous output stays as it was.
+    Stages: config, load, model, render, write, search (Pagefind indexes the written pages when they
+    changed). Any content problem raises ContentError listing all of them, before the output folder is
+    touched, so the previous output stays as it was.
     """
     collecting = gc.isenabled()
     gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
@@ -87,14 +83,26 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         stage("config")
         files, pages = summary
         return BuildResult(out_dir, files, 0, pages, [], timings)
+    # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    from magsite.bodies import Bodies
+    from magsite.load import load_content
+    from magsite.model import build_site, related_inputs
+    from magsite.render import render_site
+    from magsite.search import BUNDLE_DIR, find_pagefind, index_site
+    from magsite.theme import make_environment
+    from magsite.write import write_outputs
+
+    pagefind = find_pagefind() if config.search else None
     stage("config")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            content, problems, files = load_content(site_dir, config, cache.files, pool)
+            content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
-        content, problems, files = load_content(site_dir, config, cache.files)
+        content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
     stage("load")
-    site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
+    site, more = build_site(
+        content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related
+    )
     problems += more
     bodies = Bodies(site, cache, site_dir)
     if any(not p.warning for p in problems):
@@ -112,9 +120,14 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
 
     previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
     previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
-    result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
-    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
+    result = write_outputs(
+        outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
+    )
+    related = (related_inputs(list(site.posts)), {url: tuple(p.url for p in r) for url, r in site.related.items()})
+    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown(), related)
     stage("write")
+    index_files, index_written = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else (0, 0)
+    stage("search")
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),
@@ -125,7 +138,8 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         "redirect": len(site.aliases),
     }
     warnings = [p for p in problems if p.warning]
+    files, written = result.files + index_files, result.written + index_written
     if not warnings:  # a build with warnings is not skipped next time, so they are shown again
         valid_until = site.next_change.timestamp() if site.next_change else None
-        cache.save_inputs(inputs, out_dir, valid_until, (result.files, pages))
-    return BuildResult(out_dir, result.files, result.written, pages, warnings, timings)
+        cache.save_inputs(inputs, out_dir, valid_until, (files, pages))
+    return BuildResult(out_dir, files, written, pages, warnings, timings)

@@ -14,14 +14,23 @@ import os
 import pickle
 import secrets
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".magsite-cache"
-FORMAT = "4"  # bump when the layout of cached values changes
+FORMAT = "6"  # bump when the layout of cached values changes
 
 StatKey = tuple[int, int, int, int]
+SHARDS = 32  # the parsed files are kept in this many pickles, so an edit rewrites only one
+
+
+def _shards(files: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    shards: dict[int, dict[str, Any]] = {n: {} for n in range(SHARDS)}
+    for path, value in files.items():
+        shards[zlib.crc32(path.encode()) % SHARDS][path] = value
+    return shards
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -64,6 +73,7 @@ class BuildCache:
     files: dict[str, tuple[StatKey, Any]] = field(default_factory=dict)  # content file -> parsed result
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     shown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Markdown key -> local images it shows
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # inputs digest, post URL -> related URLs
     _db: sqlite3.Connection | None = field(default=None, repr=False)
     _db_pid: int = 0
 
@@ -109,16 +119,24 @@ class BuildCache:
         os.replace(tmp, self.folder / name)
 
     def save(
-        self, files: dict[str, tuple[StatKey, Any]], manifest: dict[str, str], shown: dict[str, tuple[str, ...]]
+        self,
+        files: dict[str, tuple[StatKey, Any]],
+        manifest: dict[str, str],
+        shown: dict[str, tuple[str, ...]],
+        related: tuple[str, dict[str, tuple[str, ...]]],
     ) -> None:
-        """Keep this build's parsed files and output fingerprints for the next build (when they changed)."""
+        """Keep this build's parsed files and output fingerprints for the next build (what changed)."""
         try:
-            if files != self.files:
-                self._write("files.pickle", files)
-                self.files = files
+            old = _shards(self.files)
+            for number, shard in _shards(files).items():
+                if shard != old.get(number):
+                    self._write(f"files-{number:02d}.pickle", shard)
+            self.files = files
             if manifest != self.manifest or shown != self.shown:
                 self._write("manifest.pickle", (manifest, shown))
                 self.manifest, self.shown = manifest, shown
+            if related[0] != (self.related or ("",))[0]:
+                self._write("related.pickle", related)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -212,9 +230,13 @@ def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache
     if not enabled:
         return BuildCache(None, salt)
     cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, _user_key())
-    files = cache._read("files.pickle")
+    for number in range(SHARDS):
+        shard = cache._read(f"files-{number:02d}.pickle")
+        if isinstance(shard, dict):
+            cache.files.update(shard)
     state = cache._read("manifest.pickle")
-    cache.files = files if isinstance(files, dict) else {}
+    related = cache._read("related.pickle")
+    cache.related = related if isinstance(related, tuple) and len(related) == 2 else None
     if isinstance(state, tuple) and len(state) == 2 and all(isinstance(x, dict) for x in state):
         cache.manifest, cache.shown = state
     return cache

@@ -11,7 +11,9 @@ import click
 from magsite import __version__
 from magsite.build import BuildOptions, build
 from magsite.errors import ContentError
+from magsite.frontmatter import HAS_LIBYAML
 from magsite.load import parse_date
+from magsite.wordpress import ImportOptions, import_wordpress, report_lines
 
 
 def _now(value: str | None) -> datetime | None:
@@ -58,6 +60,8 @@ def build_command(
     verbose: bool,
 ) -> None:
     """Build the site into its output folder."""
+    if not HAS_LIBYAML:
+        click.echo("warning: PyYAML was built without libyaml; reading front matter is ~10x slower", err=True)
     options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output, cache=not no_cache)
     try:
         result = build(site_dir, options, log=(lambda m: click.echo(m, err=True)) if verbose else None)
@@ -73,3 +77,47 @@ def build_command(
     click.echo(
         f"built {result.files} files ({kinds}), {result.written} written, into {result.output} in {seconds:.2f} s"
     )
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring a magazine over from another publishing system."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Site folder to import into (default: current folder); magsite.yaml is written when missing.",
+)
+@click.option(
+    "--media-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of wp-content/uploads: images found there are copied under content/images/.",
+)
+@click.option(
+    "--section-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file renaming or merging categories: category-slug: section-id.",
+)
+@click.option("--update", is_flag=True, help="Re-import into a site that already holds an import.")
+def import_wordpress_command(
+    export: Path, site_dir: Path, media_dir: Path | None, section_map: Path | None, update: bool
+) -> None:
+    """Import a WordPress export (Tools > Export, a WXR .xml file) into a site."""
+    options = ImportOptions(media_dir=media_dir, section_map=section_map, update=update)
+    try:
+        report = import_wordpress(export, site_dir, options)
+    except ContentError as err:
+        for problem in err.problems:
+            click.echo(problem.format(), err=True)
+        click.echo(f"import failed: {len(err.problems)} problem(s); nothing written", err=True)
+        sys.exit(1)
+    for line in report_lines(report):
+        click.echo(line)
+    if report.problems:
+        sys.exit(1)
+    click.echo(f"Next: magsite build --site {site_dir}")

@@ -13,6 +13,7 @@ import yaml
 from magsite.errors import Problem
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster; both are safe
+HAS_LIBYAML = _Base is not yaml.SafeLoader
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]

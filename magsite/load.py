@@ -40,14 +40,14 @@ IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
 
 def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
     """(file, site-relative path) under a folder, sorted, symlinked folders not followed."""
-    root = site_dir / folder
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = str(site_dir)
+    for dirpath, dirnames, filenames in os.walk(site_dir / folder):
         dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(suffix):
                 continue
-            file = Path(dirpath, name)
-            yield file, file.relative_to(site_dir).as_posix()
+            yield Path(dirpath, name), f"{rel_dir}/{name}"
 
 
 Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
@@ -66,12 +66,15 @@ def load_content(
     config: SiteConfig,
     cached: dict[str, tuple[StatKey, Parsed]] | None = None,
     pool: Pool | None = None,
+    stats: dict[str, StatKey] | None = None,
 ) -> tuple[Content, list[Problem], dict[str, tuple[StatKey, Parsed]]]:
     """Read every article, author, section, page and image name under site_dir/content.
 
     Files whose stat is unchanged since the build that filled `cached` are not read again; the rest
-    are parsed in `pool` when one is given. Returns the content, its problems and the new cache entries.
+    are parsed in `pool` when one is given; `stats` (file path -> stat key) saves stat calls when the
+    caller has them. Returns the content, its problems and the new cache entries.
     """
+    stats = stats or {}
     cached = cached or {}
     inside = site_dir.resolve()
     tz = config.tz
@@ -82,7 +85,7 @@ def load_content(
         for file, rel in walk(site_dir, f"content/{kind}", ".md"):
             order.append((kind, rel))
             try:
-                key = stat_key(file.stat())
+                key = stats.get(str(file)) or stat_key(file.stat())
             except OSError as err:
                 results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
                 continue

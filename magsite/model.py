@@ -125,8 +125,13 @@ def build_site(
     *,
     drafts: bool = False,
     future: bool = False,
+    known_related: tuple[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> tuple[Site, list[Problem]]:
-    """Resolve ids, URLs and lists. Every unknown id, missing image and URL collision is a problem."""
+    """Resolve ids, URLs and lists. Every unknown id, missing image and URL collision is a problem.
+
+    `known_related` (a related_inputs() digest and post URL -> related URLs) saves recomputing related
+    articles when nothing they depend on changed.
+    """
     problems: list[Problem] = []
 
     def problem(
@@ -239,6 +244,12 @@ def build_site(
             by_tag[tag.slug].append(post)
 
     ordered_sections = tuple(sorted(sections.values(), key=lambda s: (s.order, s.id)))
+    related_key = related_inputs(posts)
+    if known_related is not None and known_related[0] == related_key:
+        by_url = {p.url: p for p in posts}
+        related = {url: tuple(by_url[u] for u in urls) for url, urls in known_related[1].items()}
+    else:
+        related = _related(posts, by_section, by_tag)
     tags = tuple(sorted({t.slug: t for p in posts for t in p.tags}.values(), key=lambda t: t.slug))
     site = Site(
         config=config,
@@ -258,7 +269,7 @@ def build_site(
             for a in sorted(authors)
         },
         tag_lists={t.slug: Listing("tag", t.slug, t.name, t.url, tuple(by_tag[t.slug]), per_page) for t in tags},
-        related=_related(posts, by_section, by_tag),
+        related=related,
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
@@ -270,6 +281,12 @@ def build_site(
             if url in claimed:
                 problems.append(Problem(claimed[url], None, f"URL {url} is needed for page {number} of {listing.url}"))
     return site, problems
+
+
+def related_inputs(posts: list[Post]) -> str:
+    """A digest of everything related articles depend on: each post's URL, section and tags, in order."""
+    text = "\n".join(f"{p.url} {p.section.id} {' '.join(t.slug for t in p.tags)}" for p in posts)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _related(

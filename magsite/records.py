@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Image:
     """A hero image: a site-relative path under images/ or an https URL, with its credit line."""
 
@@ -22,7 +22,7 @@ class Image:
         return self.src.startswith(("https://", "http://"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     source: str  # site-relative path of the Markdown file, e.g. content/articles/2023/05/x.md
     title: str
@@ -51,7 +51,7 @@ class Article:
         return self.updated or self.date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Author:
     id: str
     source: str
@@ -66,7 +66,7 @@ class Author:
     digest: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Section:
     id: str
     source: str
@@ -80,7 +80,7 @@ class Section:
     digest: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     slug: str
     source: str
@@ -92,7 +92,7 @@ class Page:
     digest: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Content:
     """Everything load() read from a site's content folder."""
 

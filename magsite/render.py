@@ -89,7 +89,7 @@ class Meta:
 
     title: str
     url: str
-    kind: str  # home | article | section | author | tag | page | notfound | redirect
+    kind: str  # home | article | section | author | tag | page | search | notfound | redirect
     description: str | Lazy = ""
     image: str | None = None
     pagination: Pagination | None = None
@@ -315,6 +315,11 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         outputs.append(
             page("page.html", page_link(standalone), meta, standalone.digest, False, standalone=standalone, body=body)
         )
+    if config.search:
+        meta = Meta("Search", "/search/", "search", noindex=True)
+        filters = [f"{s.title}:{bool(site.section_lists[s.id].posts)}" for s in site.sections]
+        filters += [f"{a.name}:{bool(site.author_lists[a.id].posts)}" for a in site.authors.values()]
+        outputs.append(page("search.html", "/search/", meta, digest("search", *filters), False))
     latest = site.posts[:6]
     meta = Meta("Page not found", "/404.html", "notfound", noindex=True)
     outputs.append(page("404.html", "/404.html", meta, digest(*map(card_fp, latest)), False, latest=latest))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from magsite.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    import jinja2
 
 BUILTIN_THEMES = (Path(__file__).parent / "themes", Path(__file__).parent.parent / "themes")
 
@@ -71,6 +73,8 @@ def asset_name(rel: str, data: bytes) -> str:
 
 def make_environment(theme: Theme) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
+    import jinja2  # not needed by builds that render nothing
+
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),

@@ -18,8 +18,10 @@ LAYERS = [
     {"bodies"},
     {"feeds", "sitemaps"},
     {"render"},
-    {"write"},
+    {"write", "search"},
     {"build"},
+    {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
+    {"wordpress"},
     {"cli"},
 ]
 
