@@ -95,18 +95,22 @@ class BuildCache:
 
     def unchanged_since(self, inputs: dict[str, StatKey], out_dir: Path, now: float) -> Any:
         """The summary of the last build if no input changed, its output is in place and its content
-        cannot have changed with time (no article was due to appear or to leave a time window)."""
+        cannot have changed with time (no article was due to appear, expire or leave a time window
+        between that build's "now" and this one's)."""
         state = self._read("inputs.pickle")
-        if not (isinstance(state, tuple) and len(state) == 4):
+        if not (isinstance(state, tuple) and len(state) == 5):
             return None
-        old_inputs, old_out, valid_until, summary = state
+        old_inputs, old_out, valid_from, valid_until, summary = state
         if old_out != str(out_dir) or not out_dir.is_dir() or old_inputs != inputs:
             return None
-        return summary if valid_until is None or now < valid_until else None
+        return summary if valid_from <= now and (valid_until is None or now < valid_until) else None
 
-    def save_inputs(self, inputs: dict[str, StatKey], out_dir: Path, valid_until: float | None, summary: Any) -> None:
+    def save_inputs(
+        self, inputs: dict[str, StatKey], out_dir: Path, valid: tuple[float, float | None], summary: Any
+    ) -> None:
+        """Remember what this build read and the span of "now" over which its output stays the same."""
         with contextlib.suppress(OSError):
-            self._write("inputs.pickle", (inputs, str(out_dir), valid_until, summary))
+            self._write("inputs.pickle", (inputs, str(out_dir), *valid, summary))
 
     def _write(self, name: str, value: Any) -> None:
         if self.folder is None or self.key is None:

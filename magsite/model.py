@@ -13,9 +13,13 @@ from functools import lru_cache
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.records import Article, Author, Content, Page, Section
+from magsite.schedule import is_expired
 from magsite.urls import page_url, permalink, slugify
 
-RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
+RESERVED = (
+    *("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html"),
+    *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects"),
+)
 RELATED_COUNT = 4
 NEWS_WINDOW = timedelta(hours=48)
 
@@ -84,6 +88,7 @@ class Site:
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
+    gone: tuple[str, ...] = ()  # URLs of expired articles, which get a "no longer available" notice
     next_change: datetime | None = None  # when the site would change with no edit (a scheduled article...)
 
     @property
@@ -111,6 +116,14 @@ def author_url(author_id: str) -> str:
 
 def page_link(page: Page) -> str:
     return f"/{page.slug}/"
+
+
+def alias_url(alias: str) -> str:
+    """An alias as the URL it names: '/old-url' -> '/old-url/'; file names ('/x.php') and queries are kept."""
+    path, query = alias.split("?", 1) if "?" in alias else (alias, "")
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return f"{path}?{query}" if query else path
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str | None:
@@ -161,6 +174,7 @@ def build_site(
 
     tag_names: dict[str, str] = {}
     posts: list[Post] = []
+    expired: list[tuple[Article, str]] = []
     for article in sorted(content.articles, key=lambda a: a.source):
         ok = True
         for author_id in article.authors:
@@ -204,6 +218,9 @@ def build_site(
         shown = (drafts or not article.draft) and (future or not is_future)
         if not claim(url, article, "slug") or not shown:
             continue
+        if is_expired(article, now):
+            expired.append((article, url))
+            continue
         tags = []
         for name in article.tags:
             slug = tag_slug(name)
@@ -221,16 +238,25 @@ def build_site(
         )
 
     aliases: dict[str, str] = {}
-    for post in posts:
-        for alias in post.article.aliases:
-            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
-            if claim(url, post.article, "aliases"):
-                aliases[url] = post.url
+    for article, target in sorted([(p.article, p.url) for p in posts] + expired, key=lambda pair: pair[0].source):
+        seen: set[str] = set()
+        for alias in article.aliases:
+            url = alias_url(alias)
+            path, _, query = url.partition("?")
+            if url == target or url in seen:
+                what = "the article's own URL" if url == target else "listed twice"
+                problem(article, "aliases", f"alias {alias} is {what}", "remove it from 'aliases'")
+            elif not query and (path == "/" or path.split("/")[1] in RESERVED):
+                problem(article, "aliases", f"alias {alias} is a URL magsite itself writes", "aliases are old URLs")
+            elif claim(url, article, "aliases"):
+                aliases[url] = target
+            seen.add(url)
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
-    # the site changes by itself when a scheduled article comes due or an article leaves the 48-hour
-    # window of the news sitemap
+    # the site changes by itself when a scheduled article comes due, an article expires or leaves the
+    # 48-hour window of the news sitemap
     moments = [a.date for a in content.articles if a.date > now and not (a.draft and not drafts)]
+    moments += [a.expires for a in content.articles if a.expires is not None and a.expires > now]
     moments += [p.article.date + NEWS_WINDOW for p in posts if p.article.date + NEWS_WINDOW > now]
     per_page = config.per_page
     by_section: dict[str, list[Post]] = defaultdict(list)
@@ -273,6 +299,7 @@ def build_site(
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
+        gone=tuple(sorted(url for _, url in expired)),
         next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
