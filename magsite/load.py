@@ -178,7 +178,11 @@ def _image(f: Fields) -> Image | None:
     i = f.sub("image", value)
     i.unknown_keys(IMAGE_KEYS, error=True)
     src = i.text("src", required=True)
-    alt = i.text("alt", required=True)
+    alt = i.text("alt")
+    if alt is None or not alt.strip():
+        hint = "describe what the picture shows for readers who cannot see it"
+        i.error("alt", f"image {src!r} needs alt text ('image.alt')" if src else "'image.alt' is required", hint)
+        alt = None
     focus = value.get("focus", [0.5, 0.5])
     if not (
         isinstance(focus, list)
