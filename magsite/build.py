@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from magsite import __version__
-from magsite.cache import digest, input_stats, open_cache
+from magsite.cache import digest, input_stats, open_cache, output_id
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
 from magsite.theme import find_theme
@@ -24,7 +24,7 @@ OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints d
 class BuildOptions:
     drafts: bool = False  # include articles with draft: true
     future: bool = False  # include articles dated after `now`
-    now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
+    now: datetime | None = None  # fixed "now" for reproducible builds (naive: site timezone); default: the clock
     output: Path | None = None  # default: <site>/output
     cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
     workers: int = 0  # processes for heavy stages; 0: one per core
@@ -76,6 +76,8 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
     cache = open_cache(site_dir, salt, enabled=options.cache)
     out_dir = (options.output or site_dir / "output").absolute()
     now = options.now or datetime.now(UTC)
+    if now.tzinfo is None:  # never the machine's timezone: the same sources build the same everywhere
+        now = now.replace(tzinfo=config.tz)
     inputs = input_stats([site_dir / "content", *theme.template_dirs, *theme.static_dirs], [site_dir / "magsite.yaml"])
     summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache else None
     if summary is not None:  # nothing to do: no input changed since the last build of this output
@@ -113,10 +115,10 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         bodies.problems.clear()
         return found
 
-    previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
+    previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == output_id(out_dir) else {}
     previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
     result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
-    cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown())
+    cache.save(files, result.manifest | {OUTPUT_KEY: output_id(out_dir)}, bodies.shown())
     stage("write")
     pages = {
         "home": site.home.page_count,

@@ -29,6 +29,20 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def output_id(out_dir: Path) -> str:
+    """Which state of an output folder the last build's fingerprints describe: its path, inode and change time.
+
+    A folder swapped in by a build killed before it saved the cache differs, and so does one with an
+    unfinished journal (write.py), so neither is ever taken for the folder the cache describes.
+    """
+    try:
+        st = out_dir.stat()
+    except OSError:
+        return f"{out_dir} missing"
+    unfinished = " unfinished" if out_dir.with_name(f".{out_dir.name}.journal").exists() else ""
+    return f"{out_dir} {st.st_dev} {st.st_ino} {st.st_ctime_ns}{unfinished}"
+
+
 def digest(*parts: str) -> str:
     """A short hash of some strings; the fingerprint of an output is a digest of its inputs."""
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
@@ -90,13 +104,13 @@ class BuildCache:
         if not (isinstance(state, tuple) and len(state) == 4):
             return None
         old_inputs, old_out, valid_until, summary = state
-        if old_out != str(out_dir) or not out_dir.is_dir() or old_inputs != inputs:
+        if old_out != output_id(out_dir) or old_inputs != inputs:
             return None
         return summary if valid_until is None or now < valid_until else None
 
     def save_inputs(self, inputs: dict[str, StatKey], out_dir: Path, valid_until: float | None, summary: Any) -> None:
         with contextlib.suppress(OSError):
-            self._write("inputs.pickle", (inputs, str(out_dir), valid_until, summary))
+            self._write("inputs.pickle", (inputs, output_id(out_dir), valid_until, summary))
 
     def _write(self, name: str, value: Any) -> None:
         if self.folder is None or self.key is None:

@@ -19,7 +19,7 @@ from magsite.wordpress import ImportOptions, import_wordpress, report_lines
 def _now(value: str | None) -> datetime | None:
     if value is None:
         return None
-    parsed = parse_date(value, datetime.now().astimezone().tzinfo)  # type: ignore[arg-type]
+    parsed = parse_date(value, None)  # type: ignore[arg-type]  # no offset: stays naive, for the site's timezone
     if parsed is None:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date or datetime")
     return parsed

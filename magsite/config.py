@@ -60,6 +60,8 @@ class SiteConfig:
     image_widths: tuple[int, ...] = (480, 800, 1200, 1600)
     image_formats: tuple[str, ...] = ("webp",)
     search: bool = True  # build the search index
+    max_article_bytes: int = 5_000_000  # larger Markdown files are refused (limits.max_article_bytes)
+    max_image_bytes: int = 50_000_000  # larger image files are refused (limits.max_image_bytes)
     extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
 
     @cached_property
@@ -97,7 +99,10 @@ _KNOWN = [
     "feeds",
     "images",
     "search",
+    "limits",
 ]
+# Characters a URL may hold as written (RFC 3986); quotes, brackets, spaces and controls are not among them.
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None, list[Problem]]:
@@ -111,7 +116,13 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
     base_url = f.text("base_url", required=True)
     if base_url is not None:
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+            or not _URL_CHARS.fullmatch(base_url)
+        ):
             f.error(
                 "base_url", f"'base_url' must be an absolute http(s) URL like https://example.com/, not {base_url!r}"
             )
@@ -132,8 +143,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         f.error("theme", f"'theme' must be a folder name, not {theme!r}")
     permalink = f.text("permalink", "/{section}/{slug}/") or "/{section}/{slug}/"
     tokens = set(re.findall(r"\{(\w*)\}", permalink))
+    segments = permalink.strip("/").split("/")  # each would be a folder of output/
     if not permalink.startswith("/") or not permalink.endswith("/") or "slug" not in tokens:
         f.error("permalink", "'permalink' must start and end with '/' and contain {slug}")
+    elif any(s in ("", ".", "..") for s in segments) or not _URL_CHARS.fullmatch(re.sub(r"\{\w*\}", "x", permalink)):
+        f.error("permalink", f"'permalink' must be a plain site path (no '..', '//' or spaces), not {permalink!r}")
     elif tokens - PERMALINK_TOKENS:
         f.error(
             "permalink",
@@ -149,6 +163,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         publisher = Publisher(p.text("name", title) or "", p.text("logo"))
     feeds = f.sub("feeds", f.mapping("feeds") or {})
     feeds.unknown_keys(("limit", "full_content"), error=True)
+    limits = f.sub("limits", f.mapping("limits") or {})
+    limits.unknown_keys(("max_article_bytes", "max_image_bytes"), error=True)
     images = f.sub("images", f.mapping("images") or {})
     images.unknown_keys(("widths", "formats"), error=True)
     widths = _widths(images)
@@ -171,6 +187,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         image_widths=widths,
         image_formats=formats,
         search=f.boolean("search", True),
+        max_article_bytes=limits.integer("max_article_bytes", 5_000_000, minimum=1000),
+        max_image_bytes=limits.integer("max_image_bytes", 50_000_000, minimum=1000),
     )
     return (None if any(not p.warning for p in problems) else config), problems
 

@@ -13,9 +13,12 @@ from functools import lru_cache
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.records import Article, Author, Content, Page, Section
-from magsite.urls import page_url, permalink, slugify
+from magsite.urls import output_path, page_url, permalink, slugify
 
-RESERVED = ("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html")
+RESERVED = (
+    *("author", "tag", "page", "search", "static", "images", "pagefind"),
+    *("feed.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"),
+)
 RELATED_COUNT = 4
 NEWS_WINDOW = timedelta(hours=48)
 
@@ -98,7 +101,11 @@ class Site:
 
 @lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
-    return slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    slug = slugify(name)
+    if slug and len(slug.encode()) <= 120:
+        return slug
+    # nothing left to show, or too long for a folder name: a short, stable stand-in
+    return (slug[:60].rstrip("-") + "-" if slug else "t-") + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def section_url(section_id: str) -> str:
@@ -137,12 +144,21 @@ def build_site(
     images = frozenset(content.images)
     sections = content.sections
     authors = content.authors
-    claimed: dict[str, str] = {f"/{name}/": f"magsite itself (/{name}/ is reserved)" for name in RESERVED}
+    # output file -> what claimed it; '/x/' and '/x/index.html' are one file
+    claimed: dict[str, str] = {}
+    for name in RESERVED:
+        url = f"/{name}" if "." in name else f"/{name}/"
+        claimed[output_path(url)] = f"magsite itself ({url} is reserved)"
+    claimed |= {image: f"content/{image}" for image in images}
+    lines: dict[str, int | None] = {}
 
     def claim(url: str, record: Article | Section | Page, key: str | None = None) -> bool:
-        other = claimed.setdefault(url, record.source)
+        path = output_path(url)
+        other = claimed.setdefault(path, record.source)
+        lines.setdefault(path, record.lines.get(key or "", 1) if key else None)
         if other != record.source:
-            problem(record, key, f"URL {url} is also produced by {other}", "change the slug or the file name")
+            hint = "remove the alias" if key == "aliases" else "change the slug or the file name"
+            problem(record, key, f"URL {url} is also produced by {other}", hint)
             return False
         return True
 
@@ -265,10 +281,12 @@ def build_site(
         next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
-        for number in range(2, listing.page_count + 1):
+        for number in range(1, listing.page_count + 1):
             url = listing.page_url(number)
-            if url in claimed:
-                problems.append(Problem(claimed[url], None, f"URL {url} is needed for page {number} of {listing.url}"))
+            path = output_path(url)
+            if path in claimed and not (number == 1 and listing.kind == "section"):  # a section claims its page 1
+                what = f"page {number} of {listing.url}" if number > 1 else f"the {listing.kind} page"
+                problems.append(Problem(claimed[path], lines.get(path), f"URL {url} is needed for {what}"))
     return site, problems
 
 
