@@ -12,7 +12,7 @@ from pathlib import Path
 from magsite.cache import BuildCache, digest
 from magsite.errors import Problem
 from magsite.frontmatter import read_document
-from magsite.markdown import LinkContext, render_markdown
+from magsite.markdown import MAX_NESTING, LinkContext, render_markdown
 from magsite.model import Site, page_link
 
 
@@ -73,6 +73,11 @@ class Bodies:
             ctx = LinkContext(source, self.site.config.base_path, self.md_urls)
             html = render_markdown(self.text(source), ctx)
             images = tuple(dict.fromkeys(ctx.images))
+            if ctx.too_deep is not None:  # not cached: the problem must come back until it is fixed
+                line = doc.first_line + ctx.too_deep
+                message = f"lists or quotes nested more than {MAX_NESTING} levels deep; the text inside would be lost"
+                self.problems[source] = [Problem(source, line, message)]
+                return html
             self.fresh.append((doc.key, html, images))
         if not source.startswith("content/articles/"):  # bios, intros and pages are shown many times
             self.html[source] = html

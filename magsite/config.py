@@ -60,7 +60,7 @@ class SiteConfig:
     image_widths: tuple[int, ...] = (480, 800, 1200, 1600)
     image_formats: tuple[str, ...] = ("webp",)
     search: bool = True  # build the search index
-    max_article_bytes: int = 5_000_000  # larger Markdown files are refused (limits.max_article_bytes)
+    max_article_bytes: int = 1_000_000  # larger Markdown files are refused (limits.max_article_bytes)
     max_image_bytes: int = 50_000_000  # larger image files are refused (limits.max_image_bytes)
     extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
 
@@ -187,7 +187,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         image_widths=widths,
         image_formats=formats,
         search=f.boolean("search", True),
-        max_article_bytes=limits.integer("max_article_bytes", 5_000_000, minimum=1000),
+        max_article_bytes=limits.integer("max_article_bytes", 1_000_000, minimum=1000),
         max_image_bytes=limits.integer("max_image_bytes", 50_000_000, minimum=1000),
     )
     return (None if any(not p.warning for p in problems) else config), problems

@@ -115,7 +115,8 @@ def parse_mapping(
         reason = f"{context}, {problem}" if context and problem else problem or context
         return None, key_lines, [Problem(path, line, f"{what} is not valid YAML: {reason}")]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:  # e.g. out-of-range timestamps
-        return None, key_lines, [Problem(path, first_line, f"{what} holds a value that cannot be read: {err}")]
+        reason = str(err).split("; use sys.")[0]  # Python's advice on its integer limit is not for editors
+        return None, key_lines, [Problem(path, first_line, f"{what} holds a value that cannot be read: {reason}")]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -124,7 +125,9 @@ def parse_mapping(
         return None, key_lines, [Problem(path, first_line, f"{what} expands to too many values (YAML aliases)")]
     for k in meta:
         if not isinstance(k, str):
-            problems.append(Problem(path, first_line, f"key {k!r} must be text"))
+            at = re.search(rf"^{re.escape(str(k))}[ \t]*:", yaml_text, re.M)
+            line = yaml_text.count("\n", 0, at.start()) + first_line if at else first_line
+            problems.append(Problem(path, line, f"key {k!r} must be text"))
     return (None if problems else meta), key_lines, problems
 
 

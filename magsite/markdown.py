@@ -21,6 +21,9 @@ _URL_ATTR = re.compile(
 _SCRIPTY = re.compile(r"^(?:javascript|vbscript|data(?!:image/(?:gif|png|jpeg|webp);)|file):", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _NOT_IN_ID = re.compile(r"[^\w\u4e00-\u9fff\- ]")
+# markdown-it drops every block nested deeper than this without a word (CommonMark's preset: 20); the
+# limit also bounds its recursion and the time of pathological brackets
+MAX_NESTING = 32
 
 
 def is_unsafe_url(value: str) -> bool:
@@ -46,6 +49,7 @@ class LinkContext:
     md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
     links: list[str] = field(default_factory=list)  # internal link targets, for checks
     images: list[str] = field(default_factory=list)  # local images, as images/... paths
+    too_deep: int | None = None  # first line (from 0) nested past MAX_NESTING, whose text would be lost
 
 
 def _resolve(ctx: LinkContext, url: str, *, image: bool) -> str:
@@ -114,12 +118,23 @@ def _heading_ids(state: StateCore) -> None:
         token.attrSet("id", slug)
 
 
+def _check_depth(state: StateCore) -> None:
+    ctx: LinkContext | None = state.env.get("ctx")
+    if ctx is None:
+        return
+    deepest = next((t for t in state.tokens if t.level >= MAX_NESTING - 1 and t.map), None)
+    if deepest is not None and deepest.map is not None:
+        ctx.too_deep = deepest.map[0]
+
+
 @cache
 def parser() -> MarkdownIt:
     """The one configured parser of this process (built once: plugin setup is not free)."""
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable(["table", "strikethrough"])
+    options = {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING}
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     footnote_plugin(md)
     md.core.ruler.push("magsite_heading_ids", _heading_ids)
+    md.core.ruler.push("magsite_depth", _check_depth)
     md.core.ruler.push("magsite_links", _rewrite_links)
     return md
 
