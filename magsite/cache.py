@@ -149,7 +149,7 @@ class BuildCache:
                     "CREATE TABLE IF NOT EXISTS html"
                     " (key TEXT PRIMARY KEY, html TEXT, images TEXT, mac BLOB, imac BLOB)"
                 )
-            except sqlite3.Error:
+            except (sqlite3.Error, OSError):  # e.g. a read-only site folder: build without the cache
                 self.folder = None
                 return None
             self._db, self._db_pid = db, os.getpid()

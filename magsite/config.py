@@ -160,7 +160,10 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
     if (pub := f.mapping("publisher")) is not None:
         p = f.sub("publisher", pub)
         p.unknown_keys(("name", "logo"), error=True)
-        publisher = Publisher(p.text("name", title) or "", p.text("logo"))
+        logo = p.text("logo")
+        if logo and urlsplit(logo).scheme not in ("", "http", "https"):
+            p.error("logo", f"'publisher.logo' must be an https URL or a path like images/logo.png, not {logo!r}")
+        publisher = Publisher(p.text("name", title) or "", logo)
     feeds = f.sub("feeds", f.mapping("feeds") or {})
     feeds.unknown_keys(("limit", "full_content"), error=True)
     limits = f.sub("limits", f.mapping("limits") or {})

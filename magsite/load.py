@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -297,14 +298,20 @@ def _author(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Author | No
     unknown = f.unknown_keys(known, error=False)
     before = len(problems)
     ident = _id(doc, "author", problems)
+    twitter = (f.text("twitter", "") or "").lstrip("@")
+    if twitter and not re.fullmatch(r"\w{1,15}", twitter, re.ASCII):
+        f.error("twitter", f"'twitter' must be a handle like @MayaCarlin, not {twitter!r}")
+    email = f.text("email", "") or ""
+    if email and not re.fullmatch(r"[^@\s<>\"'()\[\]:;,\\]+@[\w.-]+\.\w+", email):
+        f.error("email", f"'email' must be an address like name@example.com, not {email!r}")
     author = Author(
         id=ident or "",
         source=doc.path,
         name=f.text("name", required=True) or "",
         bio=doc.body,
         role=f.text("role", "") or "",
-        twitter=(f.text("twitter", "") or "").lstrip("@"),
-        email=f.text("email", "") or "",
+        twitter=twitter,
+        email=email,
         avatar=f.text("avatar", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
