@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,15 @@ def _now(value: str | None) -> datetime | None:
 @click.version_option(__version__, prog_name="magsite")
 def main() -> None:
     """magsite: build a news magazine from Markdown articles."""
+    _utf8_file_names()
+
+
+def _utf8_file_names() -> None:
+    """Re-run the magsite command in Python's UTF-8 mode where the locale is not UTF-8 (LC_ALL=C with
+    PYTHONUTF8=0, a Latin-1 locale): file names, and so slugs and URLs, then read the same on every machine."""
+    if sys.getfilesystemencoding() == "utf-8" or sys.flags.utf8_mode or Path(sys.argv[0]).name != "magsite":
+        return
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.argv])
 
 
 @main.command("build")

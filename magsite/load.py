@@ -68,6 +68,17 @@ def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool, int]) -> Parsed:
     return LOADERS[kind](doc, tz, problems), problems
 
 
+def _unreadable_name(rel: str) -> str | None:
+    """A file name that is not UTF-8 (Python holds its bytes as surrogates), which no URL can carry."""
+    if rel.isascii():
+        return None
+    try:
+        rel.encode()
+    except UnicodeEncodeError:
+        return "file name is not UTF-8 text (rename the file; or run magsite in a UTF-8 locale)"
+    return None
+
+
 def _escapes(file: Path, inside: Path) -> str | None:
     """Why a symlinked file may not be read (a loop, or a target outside the site), else None."""
     if not file.is_symlink():
@@ -86,7 +97,7 @@ def _images(site_dir: Path, inside: Path, max_bytes: int, linked: list[str]) -> 
     images: list[str] = []
     problems: list[Problem] = []
     for file, rel in walk(site_dir, "content/images", linked=linked):
-        why = _escapes(file, inside)
+        why = _unreadable_name(rel) or _escapes(file, inside)
         if why is None:
             try:
                 st = file.stat()
@@ -132,7 +143,7 @@ def load_content(
             except OSError as err:
                 results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
                 continue
-            if why := _escapes(file, inside):
+            if why := _unreadable_name(rel) or _escapes(file, inside):
                 results[rel] = (key, (None, [Problem(rel, None, why)]))
             elif rel in cached and cached[rel][0] == key:
                 results[rel] = cached[rel]

@@ -105,6 +105,13 @@ def _unreadable(site: Path) -> None:
     (site / "content/articles/secret.md").chmod(0)
 
 
+def _latin1_names(site: Path) -> None:
+    articles, images = os.fsencode(site / "content/articles"), os.fsencode(site / "content/images")
+    Path(os.fsdecode(os.path.join(articles, b"caf\xe9.md"))).write_text(article("Cafe"), encoding="utf-8")
+    os.mkdir(images)
+    Path(os.fsdecode(os.path.join(images, b"cr\xe8me.jpg"))).write_bytes(b"\xff\xd8\xff")
+
+
 def _config_missing(site: Path) -> None:
     (site / "magsite.yaml").unlink()
 
@@ -126,6 +133,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "dangling_symlink": _dangling_symlink,
     "fifo": _fifo,
     "unreadable": _unreadable,
+    "latin1_names": _latin1_names,
     "config_missing": _config_missing,
     "config_directory": _config_directory,
 }
@@ -163,8 +171,13 @@ def build_lines(site: Path, *, unprivileged: bool) -> tuple[bool, list[str]]:
     try:
         result = build(site, OPTIONS)
     except ContentError as err:
-        return False, [p.format() for p in err.problems]
-    return True, [w.format() for w in result.warnings]
+        return False, [shown(p.format()) for p in err.problems]
+    return True, [shown(w.format()) for w in result.warnings]
+
+
+def shown(line: str) -> str:
+    """A line as the CLI prints it: bytes of a name that is not UTF-8 as \\udcXX escapes."""
+    return line.encode("utf-8", "backslashreplace").decode()
 
 
 @cache
