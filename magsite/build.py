@@ -5,19 +5,28 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from magsite import __version__
 from magsite.cache import digest, input_stats, open_cache, output_id
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
+from magsite.schedule import Change, next_change
 from magsite.theme import find_theme
 
+if TYPE_CHECKING:
+    from magsite.model import Site
+
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
+STAGES = ("config", "load", "model", "render", "write", "search")
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,19 @@ class BuildOptions:
     output: Path | None = None  # default: <site>/output
     cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
     workers: int = 0  # processes for heavy stages; 0: one per core
+    write: bool = True  # False: validate everything, list the outputs, write nothing (magsite check)
+
+
+@dataclass(frozen=True, slots=True)
+class StageDone:
+    """Reported after each stage, so a front end can show progress on long builds."""
+
+    name: str
+    number: int  # 1-based position among `total` stages
+    total: int
+    seconds: float
+    detail: str  # counts, e.g. "120 articles, 4 images"
+    next: str | None  # the stage now running, if any
 
 
 @dataclass
@@ -38,36 +60,43 @@ class BuildResult:
     pages: dict[str, int]  # page kind -> count
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # pages, feeds, images among the outputs
+    next_change: Change | None = None  # when the site would next change by itself
+    site: Site | None = None
+    paths: tuple[str, ...] = ()  # every output path, relative to the output folder
 
 
 def build(
-    site_dir: Path, options: BuildOptions = BuildOptions(), log: Callable[[str], None] | None = None
+    site_dir: Path, options: BuildOptions = BuildOptions(), progress: Callable[[StageDone], None] | None = None
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write. Any content problem raises ContentError listing all of
-    them, before the output folder is touched, so the previous output stays as it was.
+    Stages: config, load, model, render, write, search (Pagefind indexes the written pages when they
+    changed). Any content problem raises ContentError listing all of them, before the output folder is
+    touched, so the previous output stays as it was.
     """
     collecting = gc.isenabled()
     gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
     try:
-        return _build(site_dir, options, log)
+        return _build(site_dir, options, progress)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | None) -> BuildResult:
+def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone], None] | None) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    def stage(name: str) -> None:
+    def stage(name: str, detail: str = "") -> None:
         nonlocal started
         now = time.perf_counter()
         timings[name] = now - started
         started = now
-        if log:
-            log(f"{name}: {timings[name]:.3f} s")
+        if progress:
+            number = STAGES.index(name) + 1 if name in STAGES else len(timings)
+            upcoming = STAGES[number] if number < len(STAGES) and options.write else None
+            progress(StageDone(name, number, len(STAGES), timings[name], detail, upcoming))
 
     workers = options.workers or os.cpu_count() or 1
     config = load_config(site_dir)
@@ -79,35 +108,40 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
     if now.tzinfo is None:  # never the machine's timezone: the same sources build the same everywhere
         now = now.replace(tzinfo=config.tz)
     inputs = input_stats([site_dir / "content", *theme.template_dirs, *theme.static_dirs], [site_dir / "magsite.yaml"])
-    summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache else None
+    summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache and options.write else None
     if summary is not None:  # nothing to do: no input changed since the last build of this output
-        stage("config")
-        files, pages = summary
-        return BuildResult(out_dir, files, 0, pages, [], timings)
+        stage("config", "nothing changed")
+        files, pages, counts, change = summary
+        return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
     from magsite.bodies import Bodies
     from magsite.load import load_content
-    from magsite.model import build_site
+    from magsite.model import build_site, related_inputs
     from magsite.render import render_site
+    from magsite.search import BUNDLE_DIR, find_pagefind, index_site
     from magsite.theme import make_environment
     from magsite.write import write_outputs
 
-    stage("config")
+    pagefind = find_pagefind() if config.search else None
+    stage("config", f"theme {theme.name}")
     if workers > 1 and len(cache.files) < 256:  # a cold load: parse files in parallel
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
         content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
-    stage("load")
-    site, more = build_site(content, config, now, drafts=options.drafts, future=options.future)
+    stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
+    site, more = build_site(
+        content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related
+    )
     problems += more
     bodies = Bodies(site, cache, site_dir)
-    if any(not p.warning for p in problems):
+    if any(not p.warning for p in problems) or not options.write:
         problems += bodies.check_all()  # report body problems too, all in one go
-        raise ContentError([p for p in problems if not p.warning])
-    stage("model")
+        if any(not p.warning for p in problems):
+            raise ContentError([p for p in problems if not p.warning])
+    stage("model", plural(len(site.posts), "published article"))
     outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
-    stage("render")
+    stage("render", plural(len(outputs), "output"))
 
     def finish() -> list[Problem]:
         bodies.save()
@@ -115,11 +149,19 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         bodies.problems.clear()
         return found
 
-    previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == output_id(out_dir) else {}
-    previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
-    result = write_outputs(outputs, out_dir, previous, workers=workers, finish=finish)
-    cache.save(files, result.manifest | {OUTPUT_KEY: output_id(out_dir)}, bodies.shown())
-    stage("write")
+    files_written = written = 0
+    if options.write:
+        previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == output_id(out_dir) else {}
+        previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
+        result = write_outputs(
+            outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
+        )
+        related = (related_inputs(list(site.posts)), {u: tuple(p.url for p in r) for u, r in site.related.items()})
+        cache.save(files, result.manifest | {OUTPUT_KEY: output_id(out_dir)}, bodies.shown(), related)
+        stage("write", f"{plural(result.files, 'file')}, {result.written:,} written")
+        index_files, index_written = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else (0, 0)
+        stage("search", f"{plural(index_files, 'index file')}" if pagefind else "off")
+        files_written, written = result.files + index_files, result.written + index_written
     pages = {
         "home": site.home.page_count,
         "article": len(site.posts),
@@ -128,9 +170,28 @@ def _build(site_dir: Path, options: BuildOptions, log: Callable[[str], None] | N
         "tag": sum(li.page_count for li in site.tag_lists.values()),
         "page": len(site.pages),
         "redirect": len(site.aliases),
+        "gone": len(site.gone),
     }
+    paths = tuple(o.path for o in outputs)
+    counts = _counts(paths, stubs=sum(1 for a in site.aliases if "?" not in a))
+    change = next_change(content.articles, now, drafts=options.drafts, future=options.future)
     warnings = [p for p in problems if p.warning]
-    if not warnings:  # a build with warnings is not skipped next time, so they are shown again
+    if options.write and not warnings:  # a build with warnings is not skipped next time, so they are shown again
         valid_until = site.next_change.timestamp() if site.next_change else None
-        cache.save_inputs(inputs, out_dir, valid_until, (result.files, pages))
-    return BuildResult(out_dir, result.files, result.written, pages, warnings, timings)
+        cache.save_inputs(inputs, out_dir, (now.timestamp(), valid_until), (files_written, pages, counts, change))
+    return BuildResult(out_dir, files_written, written, pages, warnings, timings, counts, change, site, paths)
+
+
+def _counts(paths: tuple[str, ...], stubs: int) -> dict[str, int]:
+    """What a reader would call pages, feeds and images among the output files."""
+    names = [posixpath.basename(p) for p in paths]
+    return {
+        "pages": sum(1 for n in names if n.endswith(".html")) - stubs,
+        "feeds": sum(1 for n in names if n in FEED_FILES),
+        "images": sum(1 for p in paths if p.lower().endswith(IMAGE_TYPES) and not p.startswith("static/")),
+    }
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -14,14 +14,23 @@ import os
 import pickle
 import secrets
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".magsite-cache"
-FORMAT = "5"  # bump when the layout of cached values changes
+FORMAT = "6"  # bump when the layout of cached values changes
 
 StatKey = tuple[int, int, int, int]
+SHARDS = 32  # the parsed files are kept in this many pickles, so an edit rewrites only one
+
+
+def _shards(files: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    shards: dict[int, dict[str, Any]] = {n: {} for n in range(SHARDS)}
+    for path, value in files.items():
+        shards[zlib.crc32(path.encode()) % SHARDS][path] = value
+    return shards
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -30,17 +39,17 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 def output_id(out_dir: Path) -> str:
-    """Which state of an output folder the last build's fingerprints describe: its path, inode and change time.
+    """Which output folder the last build's fingerprints describe: its path and inode.
 
-    A folder swapped in by a build killed before it saved the cache differs, and so does one with an
-    unfinished journal (write.py), so neither is ever taken for the folder the cache describes.
+    A folder swapped in by a build killed before it saved the cache has another inode, and one with an
+    unfinished journal (write.py) is marked, so neither is ever taken for the folder the cache describes.
     """
     try:
         st = out_dir.stat()
     except OSError:
         return f"{out_dir} missing"
     unfinished = " unfinished" if out_dir.with_name(f".{out_dir.name}.journal").exists() else ""
-    return f"{out_dir} {st.st_dev} {st.st_ino} {st.st_ctime_ns}{unfinished}"
+    return f"{out_dir} {st.st_dev} {st.st_ino}{unfinished}"
 
 
 def digest(*parts: str) -> str:
@@ -78,6 +87,7 @@ class BuildCache:
     files: dict[str, tuple[StatKey, Any]] = field(default_factory=dict)  # content file -> parsed result
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
     shown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Markdown key -> local images it shows
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # inputs digest, post URL -> related URLs
     _db: sqlite3.Connection | None = field(default=None, repr=False)
     _db_pid: int = 0
 
@@ -99,18 +109,22 @@ class BuildCache:
 
     def unchanged_since(self, inputs: dict[str, StatKey], out_dir: Path, now: float) -> Any:
         """The summary of the last build if no input changed, its output is in place and its content
-        cannot have changed with time (no article was due to appear or to leave a time window)."""
+        cannot have changed with time (no article was due to appear, expire or leave a time window
+        between that build's "now" and this one's)."""
         state = self._read("inputs.pickle")
-        if not (isinstance(state, tuple) and len(state) == 4):
+        if not (isinstance(state, tuple) and len(state) == 5):
             return None
-        old_inputs, old_out, valid_until, summary = state
+        old_inputs, old_out, valid_from, valid_until, summary = state
         if old_out != output_id(out_dir) or old_inputs != inputs:
             return None
-        return summary if valid_until is None or now < valid_until else None
+        return summary if valid_from <= now and (valid_until is None or now < valid_until) else None
 
-    def save_inputs(self, inputs: dict[str, StatKey], out_dir: Path, valid_until: float | None, summary: Any) -> None:
+    def save_inputs(
+        self, inputs: dict[str, StatKey], out_dir: Path, valid: tuple[float, float | None], summary: Any
+    ) -> None:
+        """Remember what this build read and the span of "now" over which its output stays the same."""
         with contextlib.suppress(OSError):
-            self._write("inputs.pickle", (inputs, output_id(out_dir), valid_until, summary))
+            self._write("inputs.pickle", (inputs, output_id(out_dir), *valid, summary))
 
     def _write(self, name: str, value: Any) -> None:
         if self.folder is None or self.key is None:
@@ -123,16 +137,24 @@ class BuildCache:
         os.replace(tmp, self.folder / name)
 
     def save(
-        self, files: dict[str, tuple[StatKey, Any]], manifest: dict[str, str], shown: dict[str, tuple[str, ...]]
+        self,
+        files: dict[str, tuple[StatKey, Any]],
+        manifest: dict[str, str],
+        shown: dict[str, tuple[str, ...]],
+        related: tuple[str, dict[str, tuple[str, ...]]],
     ) -> None:
-        """Keep this build's parsed files and output fingerprints for the next build (when they changed)."""
+        """Keep this build's parsed files and output fingerprints for the next build (what changed)."""
         try:
-            if files != self.files:
-                self._write("files.pickle", files)
-                self.files = files
+            old = _shards(self.files)
+            for number, shard in _shards(files).items():
+                if shard != old.get(number):
+                    self._write(f"files-{number:02d}.pickle", shard)
+            self.files = files
             if manifest != self.manifest or shown != self.shown:
                 self._write("manifest.pickle", (manifest, shown))
                 self.manifest, self.shown = manifest, shown
+            if related[0] != (self.related or ("",))[0]:
+                self._write("related.pickle", related)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -226,9 +248,13 @@ def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache
     if not enabled:
         return BuildCache(None, salt)
     cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, _user_key())
-    files = cache._read("files.pickle")
+    for number in range(SHARDS):
+        shard = cache._read(f"files-{number:02d}.pickle")
+        if isinstance(shard, dict):
+            cache.files.update(shard)
     state = cache._read("manifest.pickle")
-    cache.files = files if isinstance(files, dict) else {}
+    related = cache._read("related.pickle")
+    cache.related = related if isinstance(related, tuple) and len(related) == 2 else None
     if isinstance(state, tuple) and len(state) == 2 and all(isinstance(x, dict) for x in state):
         cache.manifest, cache.shown = state
     return cache

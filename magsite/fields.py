@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from magsite.errors import Problem
-from magsite.frontmatter import UNPUBLISHABLE
 
 _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "text", int: "a number"}
 
@@ -50,16 +49,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(key, f"'{self.name(key)}' must be text, not {type_name(value)}")
             return default
-        if isinstance(value, str) and self._unpublishable(key, value):
-            return default
         return str(value)
-
-    def _unpublishable(self, key: str, value: str) -> bool:
-        """Report a control character (a YAML escape such as "\\x01"), which no feed or sitemap can carry."""
-        bad = UNPUBLISHABLE.search(value)
-        if bad:
-            self.error(key, f"'{self.name(key)}' contains the unprintable character U+{ord(bad.group()):04X}")
-        return bad is not None
 
     def boolean(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key)
@@ -93,8 +83,6 @@ class Fields:
             isinstance(i, str | int | float) and not isinstance(i, bool) and str(i).strip() for i in items
         ):
             self.error(key, f"'{self.name(key)}' must be a list of text values")
-            return ()
-        if any(isinstance(i, str) and self._unpublishable(key, i) for i in items):
             return ()
         return tuple(str(i).strip() for i in items)
 

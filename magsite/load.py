@@ -18,8 +18,8 @@ from magsite.cache import StatKey, stat_key
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.fields import Fields
-from magsite.frontmatter import Document, read_document
-from magsite.records import Article, Author, Content, Image, Page, Section
+from magsite.frontmatter import UNPUBLISHABLE, Document, read_document
+from magsite.records import Article, Author, Content, Correction, Image, Page, Section
 from magsite.urls import is_slug, slugify
 
 ARTICLE_KEYS = [
@@ -36,6 +36,8 @@ ARTICLE_KEYS = [
     "draft",
     "featured",
     "aliases",
+    "expires",
+    "corrections",
 ]
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
 MAX_NAME = 255  # bytes in one file name: a slug or a part of an alias becomes one
@@ -43,18 +45,16 @@ MAX_NAME = 255  # bytes in one file name: a slug or a part of an alias becomes o
 
 def walk(site_dir: Path, folder: str, suffix: str = "", linked: list[str] | None = None) -> Iterator[tuple[Path, str]]:
     """(file, site-relative path) under a folder, sorted; symlinked folders are not followed but listed in `linked`."""
-    root = site_dir / folder
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = str(site_dir)
+    for dirpath, dirnames, filenames in os.walk(site_dir / folder):
         dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         if linked is not None:
-            linked += [
-                Path(dirpath, d).relative_to(site_dir).as_posix() for d in dirnames if Path(dirpath, d).is_symlink()
-            ]
+            linked += [f"{rel_dir}/{d}" for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(suffix):
                 continue
-            file = Path(dirpath, name)
-            yield file, file.relative_to(site_dir).as_posix()
+            yield Path(dirpath, name), f"{rel_dir}/{name}"
 
 
 Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
@@ -211,11 +211,13 @@ def _date(f: Fields, key: str, tz: ZoneInfo, *, required: bool) -> datetime | No
     value = f.data.get(key)
     if value is None or value == "":
         if required:
-            f.error(key, f"'{key}' is required", "e.g. date: 2024-05-25T09:30:00-04:00")
+            f.error(key, f"'{f.name(key)}' is required", "e.g. date: 2024-05-25T09:30:00-04:00")
         return None
     parsed = parse_date(value, tz)
     if parsed is None:
-        f.error(key, f"'{key}' is not a valid date: {str(value)!r}", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00")
+        f.error(
+            key, f"'{f.name(key)}' is not a valid date: {str(value)!r}", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00"
+        )
     return parsed
 
 
@@ -251,6 +253,27 @@ def _image(f: Fields) -> Image | None:
     return Image(src, alt, i.text("caption", "") or "", i.text("credit", "") or "", (float(focus[0]), float(focus[1])))
 
 
+def _corrections(f: Fields, tz: ZoneInfo, published: datetime | None) -> tuple[Correction, ...]:
+    """`corrections: [{date, text}]`, oldest first; a correction dated before publication is an error."""
+    value = f.data.get("corrections")
+    if value is None or value == []:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        f.error("corrections", "'corrections' must be a list of {date, text} entries")
+        return ()
+    found = []
+    for number, item in enumerate(value, 1):
+        c = f.sub("corrections", item, name=f"corrections[{number}]")
+        c.unknown_keys(("date", "text"), error=True)
+        when = _date(c, "date", tz, required=True)
+        text = c.text("text", required=True)
+        if when is not None and published is not None and when.astimezone(tz).date() < published.astimezone(tz).date():
+            c.error("date", f"correction {number} is dated before the article was published")
+        elif when is not None and text is not None:
+            found.append(Correction(when, text))
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
 def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
     unknown = f.unknown_keys(ARTICLE_KEYS, error=False)
@@ -262,6 +285,12 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
     section = f.text("section", required=True)
     when = _date(f, "date", tz, required=True)
     updated = _date(f, "updated", tz, required=False)
+    expires = _date(f, "expires", tz, required=False)
+    if expires is not None and when is not None and expires <= when:
+        f.error("expires", "'expires' must be after 'date'", "leave it out to keep the article online")
+    corrections = _corrections(f, tz, when)
+    if corrections and corrections[-1].date > (updated or when or corrections[-1].date):
+        updated = corrections[-1].date  # a correction modifies the article
     stem = posixpath.splitext(posixpath.basename(doc.path))[0]
     slug = f.text("slug") or slugify(stem)
     if not is_slug(slug):
@@ -273,6 +302,8 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
         parts = alias.split("/")
         if not alias.startswith("/") or {".", ".."} & set(parts) or "\\" in alias or "//" in alias:
             f.error("aliases", f"alias {alias!r} must be a site path starting with '/' (no '.' or '..')")
+        elif UNPUBLISHABLE.search(alias):  # a NUL cannot even be in a file name
+            f.error("aliases", f"alias {alias!r} holds a control character")
         elif any(len(part.encode()) > MAX_NAME for part in parts):
             f.error(
                 "aliases", f"alias {alias[:40]!r}... has a part longer than {MAX_NAME} bytes, too long for a file name"
@@ -294,6 +325,8 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
         draft=f.boolean("draft"),
         featured=f.boolean("featured"),
         aliases=aliases,
+        expires=expires,
+        corrections=corrections,
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
         digest=doc.digest,
@@ -353,7 +386,7 @@ def _section(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Section | 
 
 def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
     f = Fields(doc.meta, doc.path, doc.key_lines, problems)
-    unknown = f.unknown_keys(("title", "description", "slug"), error=False)
+    unknown = f.unknown_keys(("title", "description", "slug", "updated"), error=False)
     before = len(problems)
     stem = posixpath.splitext(posixpath.basename(doc.path))[0]
     slug = f.text("slug") or slugify(stem)
@@ -365,6 +398,7 @@ def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
         title=f.text("title", required=True) or "",
         body=doc.body,
         description=f.text("description", "") or "",
+        updated=_date(f, "updated", tz, required=False),
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
         digest=doc.digest,

@@ -13,11 +13,12 @@ from functools import lru_cache
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.records import Article, Author, Content, Page, Section
+from magsite.schedule import is_expired
 from magsite.urls import output_path, page_url, permalink, slugify
 
 RESERVED = (
     *("author", "tag", "page", "search", "static", "images", "pagefind"),
-    *("feed.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"),
+    *("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt", "404.html", "_redirects"),
 )
 RELATED_COUNT = 4
 NEWS_WINDOW = timedelta(hours=48)
@@ -87,6 +88,7 @@ class Site:
     neighbours: dict[str, tuple[Post | None, Post | None]]  # post url -> (older, newer) in its section
     aliases: dict[str, str]  # old URL -> post URL
     images: frozenset[str]
+    gone: tuple[str, ...] = ()  # URLs of expired articles, which get a "no longer available" notice
     next_change: datetime | None = None  # when the site would change with no edit (a scheduled article...)
 
     @property
@@ -120,6 +122,14 @@ def page_link(page: Page) -> str:
     return f"/{page.slug}/"
 
 
+def alias_url(alias: str) -> str:
+    """An alias as the URL it names: '/old-url' -> '/old-url/'; file names ('/x.php') and queries are kept."""
+    path, query = alias.split("?", 1) if "?" in alias else (alias, "")
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return f"{path}?{query}" if query else path
+
+
 def _did_you_mean(value: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
@@ -132,8 +142,13 @@ def build_site(
     *,
     drafts: bool = False,
     future: bool = False,
+    known_related: tuple[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> tuple[Site, list[Problem]]:
-    """Resolve ids, URLs and lists. Every unknown id, missing image and URL collision is a problem."""
+    """Resolve ids, URLs and lists. Every unknown id, missing image and URL collision is a problem.
+
+    `known_related` (a related_inputs() digest and post URL -> related URLs) saves recomputing related
+    articles when nothing they depend on changed.
+    """
     problems: list[Problem] = []
 
     def problem(
@@ -172,6 +187,7 @@ def build_site(
 
     tag_names: dict[str, str] = {}
     posts: list[Post] = []
+    expired: list[tuple[Article, str]] = []
     for article in sorted(content.articles, key=lambda a: a.source):
         ok = True
         for author_id in article.authors:
@@ -215,6 +231,9 @@ def build_site(
         shown = (drafts or not article.draft) and (future or not is_future)
         if not claim(url, article, "slug") or not shown:
             continue
+        if is_expired(article, now):
+            expired.append((article, url))
+            continue
         tags = []
         for name in article.tags:
             slug = tag_slug(name)
@@ -232,16 +251,25 @@ def build_site(
         )
 
     aliases: dict[str, str] = {}
-    for post in posts:
-        for alias in post.article.aliases:
-            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
-            if claim(url, post.article, "aliases"):
-                aliases[url] = post.url
+    for article, target in sorted([(p.article, p.url) for p in posts] + expired, key=lambda pair: pair[0].source):
+        seen: set[str] = set()
+        for alias in article.aliases:
+            url = alias_url(alias)
+            path, _, query = url.partition("?")
+            if url == target or url in seen:
+                what = "the article's own URL" if url == target else "listed twice"
+                problem(article, "aliases", f"alias {alias} is {what}", "remove it from 'aliases'")
+            elif not query and (path == "/" or path.split("/")[1] in RESERVED):
+                problem(article, "aliases", f"alias {alias} is a URL magsite itself writes", "aliases are old URLs")
+            elif claim(url, article, "aliases"):
+                aliases[url] = target
+            seen.add(url)
 
     posts.sort(key=lambda p: (-p.article.date.timestamp(), p.article.source))
-    # the site changes by itself when a scheduled article comes due or an article leaves the 48-hour
-    # window of the news sitemap
+    # the site changes by itself when a scheduled article comes due, an article expires or leaves the
+    # 48-hour window of the news sitemap
     moments = [a.date for a in content.articles if a.date > now and not (a.draft and not drafts)]
+    moments += [a.expires for a in content.articles if a.expires is not None and a.expires > now]
     moments += [p.article.date + NEWS_WINDOW for p in posts if p.article.date + NEWS_WINDOW > now]
     per_page = config.per_page
     by_section: dict[str, list[Post]] = defaultdict(list)
@@ -255,6 +283,12 @@ def build_site(
             by_tag[tag.slug].append(post)
 
     ordered_sections = tuple(sorted(sections.values(), key=lambda s: (s.order, s.id)))
+    related_key = related_inputs(posts)
+    if known_related is not None and known_related[0] == related_key:
+        by_url = {p.url: p for p in posts}
+        related = {url: tuple(by_url[u] for u in urls) for url, urls in known_related[1].items()}
+    else:
+        related = _related(posts, by_section, by_tag)
     tags = tuple(sorted({t.slug: t for p in posts for t in p.tags}.values(), key=lambda t: t.slug))
     site = Site(
         config=config,
@@ -274,10 +308,11 @@ def build_site(
             for a in sorted(authors)
         },
         tag_lists={t.slug: Listing("tag", t.slug, t.name, t.url, tuple(by_tag[t.slug]), per_page) for t in tags},
-        related=_related(posts, by_section, by_tag),
+        related=related,
         neighbours=_neighbours(by_section),
         aliases=dict(sorted(aliases.items())),
         images=images,
+        gone=tuple(sorted(url for _, url in expired)),
         next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
@@ -288,6 +323,12 @@ def build_site(
                 what = f"page {number} of {listing.url}" if number > 1 else f"the {listing.kind} page"
                 problems.append(Problem(claimed[path], lines.get(path), f"URL {url} is needed for {what}"))
     return site, problems
+
+
+def related_inputs(posts: list[Post]) -> str:
+    """A digest of everything related articles depend on: each post's URL, section and tags, in order."""
+    text = "\n".join(f"{p.url} {p.section.id} {' '.join(t.slug for t in p.tags)}" for p in posts)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _related(

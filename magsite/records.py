@@ -23,6 +23,14 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A dated correction note shown at the top of an article (plain text, never HTML)."""
+
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     source: str  # site-relative path of the Markdown file, e.g. content/articles/2023/05/x.md
     title: str
@@ -40,6 +48,8 @@ class Article:
     draft: bool = False
     featured: bool = False
     aliases: tuple[str, ...] = ()
+    expires: datetime | None = None  # taken down from this moment on
+    corrections: tuple[Correction, ...] = ()  # oldest first
     extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for themes
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # key -> file line
     digest: str = ""  # hash of the file's bytes, for incremental builds
@@ -87,6 +97,7 @@ class Page:
     title: str
     body: str  # Markdown
     description: str = ""
+    updated: datetime | None = None  # last edit, for the sitemap's lastmod
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     digest: str = ""

@@ -1,10 +1,10 @@
-"""Turn a Site into Outputs: every page through the theme, plus feed, sitemap and robots.txt."""
+"""Turn a Site into Outputs: every page through the theme, plus feeds, sitemaps and robots.txt."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -12,15 +12,30 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup, escape
 
-from magsite import __version__
+from magsite import __version__, jsonld
 from magsite.bodies import Bodies
 from magsite.cache import digest
-from magsite.feeds import rss_feed
+from magsite.config import SiteConfig
+from magsite.feeds import (
+    Channel,
+    FeedItem,
+    FeedLink,
+    atom,
+    author_feed_title,
+    channels,
+    feed_links,
+    item_source,
+    json_feed,
+    rss,
+    section_feed_title,
+)
 from magsite.frontmatter import content_digest
 from magsite.markdown import first_paragraph
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
-from magsite.records import Image
-from magsite.sitemaps import robots_txt, sitemap
+from magsite.records import Author, Image
+from magsite.redirects import redirects_file
+from magsite.sitemaps import news_sitemap, robots_txt, sitemap_files
+from magsite.social import ImageSizes, ShareImage, image_urls, og_locale, share_image, x_handle
 from magsite.theme import Theme, asset_name
 from magsite.urls import output_path
 
@@ -39,6 +54,7 @@ MONTHS = [
     "December",
 ]
 WORDS_PER_MINUTE = 230
+FeedWriter = Callable[[Channel, list[FeedItem], SiteConfig], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +104,14 @@ class Meta:
 
     title: str
     url: str
-    kind: str  # home | article | section | author | tag | page | notfound | redirect
+    kind: str  # home | article | section | author | tag | page | search | notfound | redirect | gone
     description: str | Lazy = ""
-    image: str | None = None
+    image: ShareImage | None = None  # og:image and twitter:image
     pagination: Pagination | None = None
     noindex: bool = False
-    feeds: tuple[tuple[str, str], ...] = field(default=())  # (title, url) for autodiscovery
+    feeds: tuple[FeedLink, ...] = ()  # for autodiscovery, the most specific first
+    post: Post | None = None  # on articles: dates, authors, section and tags for Open Graph
+    structured_data: Callable[[], tuple[jsonld.JsonLd, ...]] = tuple  # JSON-LD blocks, made when rendered
 
 
 def format_date(value: datetime, tz: object) -> str:
@@ -187,6 +205,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         author_url=author_url,
         reading_minutes=reading_minutes,
         pages={p.slug: p for p in site.pages},
+        og_locale=og_locale(config.language),
+        x_handle=x_handle(config),
     )
     env.filters.update(
         url=url,
@@ -194,12 +214,19 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         absolute=config.absolute,
         date=lambda d: format_date(d, config.tz),
         isodate=lambda d: d.isoformat(timespec="seconds"),
+        jsonld=jsonld.json_script,
     )
-    site_feed = (("RSS", "/feed.xml"),)
+    sizes = ImageSizes(site_dir)
+    logo_src = config.publisher.logo if config.publisher else None
+    logo = share_image(logo_src, config, sizes) if logo_src else None
+    heroes = {p.url: image_urls(p.article.image.src, config, sizes) for p in site.posts if p.article.image}
+    home_crumb = (config.title, config.absolute("/"))
+    site_feeds = feed_links("/", config.title, json_feed=True)
     templates = template_digests(env)
     everywhere = digest(
         __version__,
         repr(config),
+        sizes.stamp(logo_src or ""),
         *sorted(assets.values()),
         *(f"{s.id}:{s.digest}" for s in site.sections),
         *(f"{p.slug}:{p.digest}" for p in site.pages),
@@ -229,15 +256,37 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         fp = fingerprint()
         return Output(output_path(path_url), fp, render=render, parallel=parallel, settle=None if fp else fingerprint)
 
+    StructuredData = Callable[[int], tuple[jsonld.JsonLd, ...]]  # page number -> JSON-LD blocks
+
+    def no_data(number: int) -> tuple[jsonld.JsonLd, ...]:
+        return ()
+
     def listing_pages(
-        listing: Listing, template: str, description: str, extra: str, **context: object
+        listing: Listing,
+        template: str,
+        description: str | Lazy,
+        extra: str,
+        *,
+        feeds: tuple[FeedLink, ...] = site_feeds,
+        image: ShareImage | None = logo,
+        data: StructuredData = no_data,
+        **context: object,
     ) -> Iterator[Output]:
         count = listing.page_count
         for number in range(1, count + 1):
             title = listing.title if number == 1 else f"{listing.title} – page {number}"
             pagination = Pagination(number, count, listing)
             page_url = listing.page_url(number)
-            meta = Meta(title, page_url, listing.kind, description, pagination=pagination, feeds=site_feed)
+            meta = Meta(
+                title,
+                page_url,
+                listing.kind,
+                description,
+                image=image,
+                pagination=pagination,
+                feeds=feeds,
+                structured_data=lambda number=number: data(number),  # type: ignore[misc]
+            )
             posts = listing.page(number)
             fp = digest(extra, listing.kind, listing.title, str(number), str(count), *map(card_fp, posts))
             if listing.kind == "home" and number == 1:
@@ -249,12 +298,31 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
                 template, page_url, meta, fp, True, listing=listing, posts=posts, pagination=pagination, **context
             )
 
-    outputs.extend(listing_pages(site.home, "home.html", config.tagline, ""))
+    def collection(listing: Listing, description: str) -> StructuredData:
+        """A section or tag page's CollectionPage of the articles it shows, and its breadcrumbs."""
+
+        def data(number: int) -> tuple[jsonld.JsonLd, ...]:
+            items = [config.absolute(p.url) for p in listing.page(number)]
+            url = config.absolute(listing.page_url(number))
+            first = (number - 1) * listing.per_page + 1
+            return (
+                jsonld.collection_page(config, listing.title, url, description, items, first),
+                jsonld.breadcrumbs([home_crumb, (listing.title, config.absolute(listing.url))]),
+            )
+
+        return data
+
+    publisher = jsonld.organization(config, logo)
+
+    def website(number: int) -> tuple[jsonld.JsonLd, ...]:
+        return (jsonld.website(config, publisher),) if number == 1 else ()
+
+    outputs.extend(listing_pages(site.home, "home.html", config.tagline, "", data=website))
     for post in site.posts:
         a = post.article
-        image = media(a.image.src) if a.image else None
         related = site.related[post.url]
         older, newer = site.neighbours[post.url]
+        images = heroes.get(post.url, ())
 
         def inputs(
             post: Post = post,
@@ -266,10 +334,33 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
             if shown is None:  # not known before the body is first rendered
                 return ""
             present = "".join("1" if src in site.images else "0" for src in shown)
-            return digest(card_fp(post), present, card_fp(older), card_fp(newer), *map(card_fp, related))
+            hero = sizes.stamp(post.article.image.src if post.article.image else "")
+            return digest(card_fp(post), present, hero, card_fp(older), card_fp(newer), *map(card_fp, related))
+
+        def structured(post: Post = post, images: tuple[ShareImage, ...] = images) -> tuple[jsonld.JsonLd, ...]:
+            author_urls = [config.absolute(author_url(x.id)) for x in post.authors]
+            trail = [
+                home_crumb,
+                (post.section.title, config.absolute(section_url(post.section.id))),
+                (post.article.title, config.absolute(post.url)),
+            ]
+            return (
+                jsonld.news_article(post, config, summary(post), images, author_urls, publisher),
+                jsonld.breadcrumbs(trail),
+            )
 
         description = Lazy(lambda post=post: summary(post))  # type: ignore[misc]
-        meta = Meta(a.title, post.url, "article", description, image=image, feeds=site_feed)
+        section_feeds = feed_links(section_url(post.section.id), section_feed_title(site, post.section.id))
+        meta = Meta(
+            a.title,
+            post.url,
+            "article",
+            description,
+            image=images[0] if images else logo,
+            feeds=site_feeds + section_feeds,
+            post=post,
+            structured_data=structured,
+        )
         body = _html(bodies, a.source)
         outputs.append(
             page(
@@ -289,43 +380,98 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         listing = site.section_lists[section.id]
         intro = _html(bodies, section.source)
         outputs.extend(
-            listing_pages(listing, "section.html", section.description, section.digest, section=section, intro=intro)
+            listing_pages(
+                listing,
+                "section.html",
+                section.description,
+                section.digest,
+                feeds=(feed_links(listing.url, section_feed_title(site, section.id)) if listing.posts else ())
+                + site_feeds,
+                data=collection(listing, section.description),
+                section=section,
+                intro=intro,
+            )
         )
     for author in site.authors.values():
         listing = site.author_lists[author.id]
         bio = _html(bodies, author.source)
-        extra = digest(author.digest, str(len(listing.posts)))
+        avatar = share_image(author.avatar, config, sizes) if author.avatar else None
+        extra = digest(author.digest, str(len(listing.posts)), sizes.stamp(author.avatar))
         description = Lazy(lambda bio=bio: first_paragraph(str(bio)))  # type: ignore[misc]
-        outputs.extend(listing_pages(listing, "author.html", description, extra, author=author, bio=bio))
-    for tag in site.tags:
+
+        def profile(
+            number: int, author: Author = author, description: Lazy = description, avatar: ShareImage | None = avatar
+        ) -> tuple[jsonld.JsonLd, ...]:
+            url = config.absolute(author_url(author.id))
+            return (jsonld.profile_page(author, url, str(description), avatar),)
+
         outputs.extend(
-            listing_pages(site.tag_lists[tag.slug], "tag.html", f"Articles tagged {tag.name}", tag.name, tag=tag)
+            listing_pages(
+                listing,
+                "author.html",
+                description,
+                extra,
+                feeds=(feed_links(listing.url, author_feed_title(site, author.id)) if listing.posts else ())
+                + site_feeds,
+                image=avatar or logo,
+                data=profile,
+                author=author,
+                bio=bio,
+            )
+        )
+    for tag in site.tags:
+        listing = site.tag_lists[tag.slug]
+        description = f"Articles tagged {tag.name}"
+        outputs.extend(
+            listing_pages(listing, "tag.html", description, tag.name, data=collection(listing, description), tag=tag)
         )
     for standalone in site.pages:
         body = _html(bodies, standalone.source)
         description = standalone.description or Lazy(lambda body=body: first_paragraph(str(body)))  # type: ignore[misc]
-        meta = Meta(standalone.title, page_link(standalone), "page", description)
+        meta = Meta(standalone.title, page_link(standalone), "page", description, image=logo, feeds=site_feeds)
         outputs.append(
             page("page.html", page_link(standalone), meta, standalone.digest, False, standalone=standalone, body=body)
         )
+    if config.search:
+        meta = Meta("Search", "/search/", "search", noindex=True)
+        filters = [f"{s.title}:{bool(site.section_lists[s.id].posts)}" for s in site.sections]
+        filters += [f"{a.name}:{bool(site.author_lists[a.id].posts)}" for a in site.authors.values()]
+        outputs.append(page("search.html", "/search/", meta, digest("search", *filters), False))
     latest = site.posts[:6]
     meta = Meta("Page not found", "/404.html", "notfound", noindex=True)
     outputs.append(page("404.html", "/404.html", meta, digest(*map(card_fp, latest)), False, latest=latest))
     for alias, target in site.aliases.items():
+        if "?" in alias:  # a static file cannot answer a query; only the _redirects rule can
+            continue
         meta = Meta("Redirecting…", target, "redirect", noindex=True)
         outputs.append(page("redirect.html", alias, meta, digest(alias, target), False, target=target))
+    for url in site.gone:
+        meta = Meta("Article no longer available", url, "gone", noindex=True)
+        outputs.append(page("gone.html", url, meta, digest(url), False))
+    outputs.append(Output("_redirects", data=redirects_file(site)))
 
-    feed_posts = site.posts[: config.feed_limit]
-    outputs.append(
-        Output(
-            "feed.xml",
-            digest(everywhere, "rss", *map(card_fp, feed_posts)),
-            render=lambda: rss_feed(
-                config, config.title, "/", "/feed.xml", site.posts, lambda p: bodies[p.article.source], summary
-            ),
-        )
-    )
-    outputs.append(Output("sitemap.xml", data=sitemap(config, _sitemap_entries(site))))
+    def hero(post: Post) -> ShareImage | None:
+        return heroes[post.url][0] if post.url in heroes else None
+
+    feed_item = item_source(config, lambda p: bodies[p.article.source], summary, hero)
+
+    def item_fp(post: Post) -> str:
+        source = post.article.source
+        image = post.article.image.src if post.article.image else ""
+        return digest(card_fp(post), bodies.documents[source].key, sizes.stamp(image))
+
+    formats = (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed))
+    for channel in channels(site, logo):
+        fp = digest(everywhere, channel.title, channel.description, *map(item_fp, channel.posts))
+        for name, write in formats if channel.prefix == "/" else formats[:2]:
+
+            def render_feed(channel: Channel = channel, write: FeedWriter = write) -> bytes:
+                return write(channel, [feed_item(p) for p in channel.posts], config)
+
+            outputs.append(Output(channel.prefix.lstrip("/") + name, digest(fp, name), render=render_feed))
+    for path, data in sitemap_files(config, _sitemap_entries(site)).items():
+        outputs.append(Output(path, data=data))
+    outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
     outputs.append(Output("robots.txt", data=robots_txt(config)))
     for image in sorted(site.images):
         file = site_dir / "content" / image
@@ -357,12 +503,22 @@ def _html(bodies: Bodies, source: str) -> Lazy:
 
 
 def _sitemap_entries(site: Site) -> Iterator[tuple[str, datetime | None]]:
-    newest = site.posts[0].article.modified if site.posts else None
-    yield "/", newest
+    """Every indexable page with its last change: a list page changes when a newer article pushes its
+    cards down or when an article it shows is updated; the front page whenever any article changes."""
+    newest_edit = max((p.article.modified for p in site.posts), default=None)
+    for number in range(1, site.home.page_count + 1):
+        yield site.home.page_url(number), newest_edit if number == 1 else _page_modified(site.home, number)
     for post in site.posts:
         yield post.url, post.article.modified
     for listings in (site.section_lists, site.author_lists, site.tag_lists):
         for listing in listings.values():
-            yield listing.url, listing.posts[0].article.modified if listing.posts else None
+            for number in range(1, listing.page_count + 1):
+                yield listing.page_url(number), _page_modified(listing, number)
     for standalone in site.pages:
-        yield page_link(standalone), None
+        yield page_link(standalone), standalone.updated
+
+
+def _page_modified(listing: Listing, number: int) -> datetime | None:
+    if not listing.posts:
+        return None
+    return max(listing.posts[0].article.date, *(p.article.modified for p in listing.page(number)))

@@ -74,6 +74,7 @@ def asset_name(rel: str, data: bytes) -> str:
 def make_environment(theme: Theme) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
     import jinja2  # not needed by builds that render nothing
+
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),

@@ -98,13 +98,15 @@ def write_outputs(
     *,
     workers: int = 1,
     finish: Finish | None = None,
+    carry: tuple[str, ...] = (),
 ) -> WriteResult:
     """Make out_dir hold exactly `outputs`; a failure or a kill leaves out_dir as it was.
 
     `previous` is the manifest of the build that made out_dir. Problems found while rendering (e.g. a
     missing image in a body) abort the write with a ContentError. A large change is written as a new
     tree swapped in at once; a small one (an edit) is staged, then moved into place under a journal
-    that the next build completes if this one is killed while moving (a few renames).
+    that the next build completes if this one is killed while moving (a few renames). Folders named in
+    `carry` belong to a later step (the search index): they are left as they are, through a swap too.
     """
     out_dir = out_dir.absolute()
     previous = dict(previous or {}) if out_dir.is_dir() else {}
@@ -149,10 +151,10 @@ def write_outputs(
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
-                try:
-                    os.link(out_dir / output.path, target)
-                except OSError:
-                    shutil.copy2(out_dir / output.path, target)
+                _link_or_copy(out_dir / output.path, target)
+            for folder in carry:
+                if (out_dir / folder).is_dir():
+                    shutil.copytree(out_dir / folder, staging / folder, copy_function=_link_or_copy)
         heavy = [o for o in fresh if o.parallel]
         parallel = workers > 1 and len(heavy) >= PARALLEL_MIN
         problems = _render_parallel(heavy, staging, workers, finish) if parallel else []
@@ -180,6 +182,13 @@ def write_outputs(
     for leftover in (staging, old_dir):  # after the swap, one of them holds the previous site
         shutil.rmtree(leftover, ignore_errors=True)
     return WriteResult(len(outputs), len(fresh), _manifest(outputs))
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _write_journal(journal: Path, moves: list[str], deletions: list[str]) -> None:

@@ -159,7 +159,7 @@ def build_lines(site: Path, *, unprivileged: bool) -> tuple[bool, list[str]]:
     """(built?, problem lines): the errors of a failed build, or the warnings of a good one."""
     if unprivileged:  # root reads even a mode-000 file: build in a child without that power
         done = subprocess.run(
-            [sys.executable, "-c", "from magsite.cli import main; main()", "build", "--site", site, "--now", NOW],
+            [sys.executable, "-c", "from magsite.cli import main; main()", "build", "--site", site, "--now", NOW, "-q"],
             capture_output=True,
             text=True,
             preexec_fn=_without_root_powers,

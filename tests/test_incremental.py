@@ -96,10 +96,10 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
     assert run("build", "--site", site, "--now", NOW).exit_code == 0
     CHANGES["article title"](site)
     cache = site / ".magsite-cache"
-    for name in ("files.pickle", "manifest.pickle"):
-        data = bytearray((cache / name).read_bytes())
+    for file in [*cache.glob("files-*.pickle"), cache / "manifest.pickle", cache / "related.pickle"]:
+        data = bytearray(file.read_bytes())
         data[len(data) // 2] ^= 0xFF  # one flipped byte: the signature no longer matches
-        (cache / name).write_bytes(bytes(data))
+        file.write_bytes(bytes(data))
     (cache / "html.sqlite").write_bytes(b"not a database")
 
     result = run("build", "--site", site, "--now", NOW)

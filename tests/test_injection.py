@@ -9,8 +9,11 @@ may become an element, an attribute, a script or a link.
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +24,8 @@ import pytest
 import yaml
 from conftest import build_site, make_site
 from lxml import etree
+from playwright.sync_api import expect, sync_playwright
+from test_search import CHROMIUM, CHROMIUM_ARGS
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "cite", "background", "srcset", "content"}
 
@@ -52,7 +57,7 @@ SHOWN_IN_HTML = [
     "page title",
     "page description",
 ]
-IN_THE_FEED = ["site title", "article title", "summary", "tag", "section title", "author name"]
+IN_THE_FEED = ["site title", "article title", "tag", "section title", "author name"]  # as text
 SOCIAL_URL = "https://example.org/connect?a=\"><script>alert('social')</script>&b='x"
 IMAGE_URL = "https://img.example.org/hero.jpg?\"><img src=x onerror=alert('image')>"
 
@@ -162,6 +167,10 @@ def test_feeds_are_well_formed_and_carry_the_text_exactly(out: Path) -> None:
     texts = {" ".join(t.split()) for t in rss.xpath("//text()")}
     missing = [field for field in IN_THE_FEED if " ".join(payload(field).split()) not in texts]
     assert missing == []
+    # RSS readers take <description> as HTML: what they show must be the summary's text, not its markup
+    description = rss.xpath("//item/description/text()")[0]
+    shown = html5lib.parseFragment(description, treebuilder="etree", namespaceHTMLElements=False)
+    assert "".join(shown.itertext()) == payload("summary")
     content = rss.xpath("//item/*[local-name()='encoded']/text()")
     assert len(content) == 1 and "<div>]]></div>" in content[0]
     assert "&lt;/script&gt;&lt;script&gt;alert(5)&lt;/script&gt;" in content[0]  # code stays code
@@ -170,6 +179,56 @@ def test_feeds_are_well_formed_and_carry_the_text_exactly(out: Path) -> None:
     assert [e.link for e in parsed.entries] == ["https://example.org/smart-bombs/first-strike/"]
     for file in sorted(out.rglob("*.json")):
         json.loads(file.read_bytes())
+    atom = etree.fromstring((out / "atom.xml").read_bytes())
+    assert payload("article title") in atom.xpath("//*[local-name()='entry']/*[local-name()='title']/text()")
+    feed = json.loads((out / "feed.json").read_bytes())
+    assert (feed["title"], feed["items"][0]["title"]) == (payload("site title"), payload("article title"))
+
+
+def test_structured_data_carries_the_text_exactly(out: Path) -> None:
+    found: set[str] = set()
+    for _, doc in html_pages(out):
+        for script in doc.xpath("//script[@type='application/ld+json']"):
+            found.update(json_strings(json.loads(script.text)))
+    fields = ["article title", "summary", "site title", "section title", "author name", "publisher name"]
+    assert [field for field in fields if payload(field) not in found] == []
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_in_a_browser_search_results_and_pages_show_the_payload_and_run_nothing(out: Path) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            tab = browser.new_page()
+            dialogs: list[str] = []
+            tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            tab.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q=onerror")
+            title = tab.locator(".search-result-title").first
+            expect(title).to_contain_text("<script>alert(1)</script>")
+            results = tab.locator("[data-search-results]")
+            assert results.locator("script, img[src='x'], svg, [onerror], [onload]").count() == 0
+            for file in sorted(out.rglob("*.html")):  # every page: a payload that ran would open a dialog
+                tab.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{file.relative_to(out).as_posix()}")
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert dialogs == []
 
 
 def test_sitemaps_and_robots_hold_only_clean_urls(out: Path) -> None:
@@ -181,4 +240,6 @@ def test_sitemaps_and_robots_hold_only_clean_urls(out: Path) -> None:
         assert (parts.scheme, parts.netloc) == ("https", "example.org"), loc
         assert not set(loc) & set("<>\"' \n"), loc
     robots = (out / "robots.txt").read_text(encoding="utf-8").splitlines()
-    assert [line for line in robots if line.startswith("Sitemap:")] == ["Sitemap: https://example.org/sitemap.xml"]
+    sitemaps = [line.removeprefix("Sitemap: ") for line in robots if line.startswith("Sitemap:")]
+    assert "https://example.org/sitemap.xml" in sitemaps
+    assert all(urlsplit(url).netloc == "example.org" and not set(url) & set("<>\"' ") for url in sitemaps)

@@ -12,16 +12,16 @@ LAYERS = [
     {"__init__", "errors", "urls", "cache"},
     {"fields", "frontmatter"},
     {"config", "records"},
-    {"load"},
+    {"load", "schedule"},
     {"model"},
-    {"markdown", "theme"},
+    {"markdown", "theme", "social"},
     {"bodies"},
-    {"feeds", "sitemaps"},
+    {"feeds", "sitemaps", "jsonld", "redirects"},
     {"render"},
-    {"write"},
+    {"write", "search"},
     {"build"},
     {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
-    {"wordpress"},
+    {"wordpress", "check", "scaffold"},
     {"cli"},
 ]
 
