@@ -1,7 +1,8 @@
 """Rendered Markdown of every post, page, author bio and section intro, made on first use.
 
-Looked up in memory, then in the build cache, then rendered; a link to a missing local image is a
-problem of the document that has it.
+Looked up in memory, then in the build cache, then rendered; a missing, broken or outside image, or
+one without alt text, is a problem of the document that has it. Local images become <picture>s on
+the way out, so the cached HTML does not depend on the processed images.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from pathlib import Path
 from magsite.cache import BuildCache, digest
 from magsite.errors import Problem
 from magsite.frontmatter import read_document
+from magsite.images import Images
 from magsite.markdown import MAX_NESTING, LinkContext, render_markdown
 from magsite.model import Site, page_link
+from magsite.picture import with_pictures
+
+IMAGES_HINT = "images live in content/images/ and are written as images/<name>"
 
 
 @dataclass(slots=True)
@@ -29,6 +34,7 @@ class Bodies:
     site: Site
     cache: BuildCache
     site_dir: Path
+    pictures: Images = field(default_factory=lambda: Images({}))  # processed images, for <picture>s
     documents: dict[str, Document] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
     images: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> local images it shows
@@ -67,32 +73,43 @@ class Bodies:
     def _load(self, source: str) -> str:
         doc = self.documents[source]
         hit = self.cache.get_html(doc.key)
+        found: list[Problem] = []
         if hit is not None:
             html, images = hit
         else:
             ctx = LinkContext(source, self.site.config.base_path, self.md_urls)
             html = render_markdown(self.text(source), ctx)
-            images = tuple(dict.fromkeys(ctx.images))
-            if ctx.too_deep is not None:  # not cached: the problem must come back until it is fixed
-                line = doc.first_line + ctx.too_deep
+            images = tuple(dict.fromkeys(i.src for i in ctx.images))
+            for image in ctx.images:
+                if image.alt is not None and not image.alt.strip():
+                    hint = f"describe it for readers who cannot see it: ![what it shows]({image.src})"
+                    found.append(self._problem(source, image.src, f"image {image.src!r} has no alt text", hint))
+            if ctx.too_deep is not None:
                 message = f"lists or quotes nested more than {MAX_NESTING} levels deep; the text inside would be lost"
-                self.problems[source] = [Problem(source, line, message)]
-                return html
-            self.fresh.append((doc.key, html, images))
+                found.append(Problem(source, doc.first_line + ctx.too_deep, message))
+            if not found:  # else rendered again next time, to report the problem again
+                self.fresh.append((doc.key, html, images))
+        for src in images:
+            if src == ".." or src.startswith("../"):
+                found.append(self._problem(source, src, f"image {src!r} is outside the site folder", IMAGES_HINT))
+            elif src not in self.site.images:
+                found.append(self._problem(source, src, f"image {src!r} not found in content/", IMAGES_HINT))
+            elif (processed := self.pictures.get(src)) and processed.error:
+                found.append(self._problem(source, src, f"image {src!r} {processed.error}"))
+        if found:
+            self.problems[source] = found
+        if images:
+            html = with_pictures(html, self.pictures, self.site.config.base_path)
         if not source.startswith("content/articles/"):  # bios, intros and pages are shown many times
             self.html[source] = html
         self.images[source] = images
-        missing = [src for src in images if src not in self.site.images]
-        if missing:
-            self.problems[source] = [
-                Problem(
-                    source,
-                    doc.first_line + doc.text.count("\n", 0, max(doc.text.find(src), 0)),
-                    f"image {src!r} not found in content/",
-                )
-                for src in missing
-            ]
         return html
+
+    def _problem(self, source: str, src: str, message: str, hint: str | None = None) -> Problem:
+        text = self.text(source)
+        return Problem(
+            source, self.documents[source].first_line + text.count("\n", 0, max(text.find(src), 0)), message, hint
+        )
 
     def cached_images(self, source: str) -> tuple[str, ...] | None:
         """The local images a document showed when it was last rendered, without rendering it."""

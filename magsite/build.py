@@ -1,4 +1,4 @@
-"""build(): the whole pipeline, config -> load -> model -> render -> write, each stage timed."""
+"""build(): the whole pipeline, config -> load -> model -> images -> render -> write, each stage timed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from magsite import __version__
-from magsite.cache import digest, input_stats, open_cache, output_id
+from magsite.cache import digest, input_stats, open_cache, output_id, user_key
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
 from magsite.schedule import Change, next_change
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from magsite.model import Site
 
 OUTPUT_KEY = "\x00output"  # manifest entry naming the folder the fingerprints describe
-STAGES = ("config", "load", "model", "render", "write", "search")
+STAGES = ("config", "load", "model", "images", "render", "write", "search")
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 
@@ -37,6 +37,7 @@ class BuildOptions:
     output: Path | None = None  # default: <site>/output
     cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
     workers: int = 0  # processes for heavy stages; 0: one per core
+    image_cache: Path | None = None  # processed images; default: <site>/.magsite-cache/images
     write: bool = True  # False: validate everything, list the outputs, write nothing (magsite check)
 
 
@@ -71,7 +72,7 @@ def build(
 ) -> BuildResult:
     """Build the site in site_dir into its output folder.
 
-    Stages: config, load, model, render, write, search (Pagefind indexes the written pages when they
+    Stages: config, load, model, images, render, write, search (Pagefind indexes the written pages when they
     changed). Any content problem raises ContentError listing all of them, before the output folder is
     touched, so the previous output stays as it was.
     """
@@ -115,6 +116,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
     from magsite.bodies import Bodies
+    from magsite.images import IMAGE_CACHE, process_images
     from magsite.load import load_content
     from magsite.model import build_site, related_inputs
     from magsite.render import render_site
@@ -134,13 +136,19 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related
     )
     problems += more
-    bodies = Bodies(site, cache, site_dir)
+    stage("model", plural(len(site.posts), "published article"))
+    # the cache in the site folder is keyed with the user's secret: one that comes with a site is never used
+    secret = b"" if options.image_cache else user_key() or b""
+    image_cache = options.image_cache or site_dir / IMAGE_CACHE
+    images, more = process_images(site_dir, site, image_cache, secret=secret, workers=workers)
+    problems += more
+    bodies = Bodies(site, cache, site_dir, images)
     if any(not p.warning for p in problems) or not options.write:
         problems += bodies.check_all()  # report body problems too, all in one go
         if any(not p.warning for p in problems):
             raise ContentError([p for p in problems if not p.warning])
-    stage("model", plural(len(site.posts), "published article"))
-    outputs = render_site(site, bodies, theme, make_environment(theme), site_dir)
+    stage("images", plural(len(images.by_src), "image"))
+    outputs = render_site(site, bodies, theme, make_environment(theme), site_dir, images)
     stage("render", plural(len(outputs), "output"))
 
     def finish() -> list[Problem]:

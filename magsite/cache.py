@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".magsite-cache"
-FORMAT = "6"  # bump when the layout of cached values changes
+FORMAT = "7"  # bump when the layout of cached values changes
 
 StatKey = tuple[int, int, int, int]
 SHARDS = 32  # the parsed files are kept in this many pickles, so an edit rewrites only one
@@ -57,7 +57,7 @@ def digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _user_key() -> bytes | None:
+def user_key() -> bytes | None:
     """The signing key of this user, created on first use; None when it cannot be stored."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "magsite"
     file = base / "cache-key"
@@ -247,7 +247,7 @@ def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache
     """The cache of a site, with whatever of the last build's state can be trusted."""
     if not enabled:
         return BuildCache(None, salt)
-    cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, _user_key())
+    cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, user_key())
     for number in range(SHARDS):
         shard = cache._read(f"files-{number:02d}.pickle")
         if isinstance(shard, dict):

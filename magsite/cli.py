@@ -55,6 +55,15 @@ def time_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")(f)
 
 
+def image_cache_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--image-cache",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="MAGSITE_IMAGE_CACHE",
+        help="Folder of processed images, shareable between sites and builds (default: SITE/.magsite-cache/images).",
+    )(f)
+
+
 def utc(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -124,7 +133,13 @@ def _next_change_line(change: Change | None) -> str:
     help="Where to write the site (default: SITE/output).",
 )
 @time_options
-@click.option("--no-cache", is_flag=True, help="Neither use nor update SITE/.magsite-cache: a cold build.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither use nor update the build cache in SITE/.magsite-cache: a cold build"
+    " (processed images, keyed by their content, are still reused).",
+)
+@image_cache_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each stage with its time, and every warning.")
 def build_command(
@@ -134,13 +149,16 @@ def build_command(
     future: bool,
     now_text: str | None,
     no_cache: bool,
+    image_cache: Path | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Build the site into its output folder."""
     if not HAS_LIBYAML:
         click.echo("warning: PyYAML was built without libyaml; reading front matter is ~10x slower", err=True)
-    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), output=output, cache=not no_cache)
+    options = BuildOptions(
+        drafts=drafts, future=future, now=_now(now_text), output=output, cache=not no_cache, image_cache=image_cache
+    )
     progress = None if quiet else _Progress(verbose)
     try:
         result = build(site_dir, options, progress=progress)
@@ -167,15 +185,18 @@ def build_command(
 @main.command("check")
 @site_option
 @time_options
+@image_cache_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output for people or for tools."
 )
-def check_command(site_dir: Path, drafts: bool, future: bool, now_text: str | None, strict: bool, fmt: str) -> None:
+def check_command(
+    site_dir: Path, drafts: bool, future: bool, now_text: str | None, image_cache: Path | None, strict: bool, fmt: str
+) -> None:
     """Validate the site without writing anything. Exit 0: fine; 1: problems; 2: wrong usage."""
     from magsite.check import check
 
-    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text))
+    options = BuildOptions(drafts=drafts, future=future, now=_now(now_text), image_cache=image_cache)
     problems = check(site_dir, options)
     errors = [p for p in problems if not p.warning or strict]
     warnings = [p for p in problems if p.warning and not strict]

@@ -15,6 +15,7 @@ from magsite.frontmatter import decode, parse_mapping
 
 CONFIG_FILE = "magsite.yaml"
 PERMALINK_TOKENS = {"section", "slug", "year", "month", "day"}
+IMAGE_FORMATS = ("avif", "webp")  # AVIF only where the installed Pillow can write it
 AD_SIZES = {"header": (728, 90), "sidebar": (300, 250), "in_article": (300, 250), "article_end": (728, 90)}
 
 
@@ -57,8 +58,9 @@ class SiteConfig:
     copyright: str = ""  # footer line; defaults to "© {title}"
     feed_limit: int = 20  # items per feed
     feed_full_content: bool = True  # full article HTML in feeds, else summary only
-    image_widths: tuple[int, ...] = (480, 800, 1200, 1600)
-    image_formats: tuple[str, ...] = ("webp",)
+    image_widths: tuple[int, ...] = (480, 800, 1200, 1600)  # responsive widths, never upscaled
+    image_formats: tuple[str, ...] = IMAGE_FORMATS  # written beside the source's own format, best first
+    image_max_pixels: int = 80_000_000  # larger images are refused (decompression bombs)
     search: bool = True  # build the search index
     max_article_bytes: int = 1_000_000  # larger Markdown files are refused (limits.max_article_bytes)
     max_image_bytes: int = 50_000_000  # larger image files are refused (limits.max_image_bytes)
@@ -169,9 +171,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
     limits = f.sub("limits", f.mapping("limits") or {})
     limits.unknown_keys(("max_article_bytes", "max_image_bytes"), error=True)
     images = f.sub("images", f.mapping("images") or {})
-    images.unknown_keys(("widths", "formats"), error=True)
+    images.unknown_keys(("widths", "formats", "max_pixels"), error=True)
     widths = _widths(images)
-    formats = images.text_list("formats") or ("webp",)
+    formats = tuple(f.lower() for f in images.text_list("formats")) or IMAGE_FORMATS
+    if set(formats) - set(IMAGE_FORMATS):
+        images.error("formats", f"'images.formats' may list {' and '.join(IMAGE_FORMATS)}, not {list(formats)}")
     config = SiteConfig(
         title=title or "",
         base_url=base_url or "",
@@ -188,7 +192,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         feed_limit=feeds.integer("limit", 20, minimum=1, maximum=10_000),
         feed_full_content=feeds.boolean("full_content", True),
         image_widths=widths,
-        image_formats=formats,
+        image_formats=tuple(dict.fromkeys(formats)),
+        image_max_pixels=images.integer("max_pixels", 80_000_000, minimum=1, maximum=178_000_000),  # Pillow's own cap
         search=f.boolean("search", True),
         max_article_bytes=limits.integer("max_article_bytes", 1_000_000, minimum=1000),
         max_image_bytes=limits.integer("max_image_bytes", 50_000_000, minimum=1000),

@@ -92,12 +92,15 @@ def _escapes(file: Path, inside: Path) -> str | None:
     return None if target.is_relative_to(inside) else "symlink leads outside the site folder"
 
 
-def _images(site_dir: Path, inside: Path, max_bytes: int, linked: list[str]) -> tuple[list[str], list[Problem]]:
-    """Every publishable file under content/images, as images/... paths; the others are problems."""
+def _images(site_dir: Path, max_bytes: int, linked: list[str]) -> tuple[list[str], list[Problem]]:
+    """Every file under content/images that can be read, as images/... paths; the others are problems.
+
+    (A symlink out of the site is left to the image stage, which names the documents that show it.)
+    """
     images: list[str] = []
     problems: list[Problem] = []
     for file, rel in walk(site_dir, "content/images", linked=linked):
-        why = _unreadable_name(rel) or _escapes(file, inside)
+        why = _unreadable_name(rel)
         if why is None:
             try:
                 st = file.stat()
@@ -162,7 +165,7 @@ def load_content(
         problems.extend(more)
         if record is not None:
             found[kind].append(record)
-    images, more = _images(site_dir, inside, config.max_image_bytes, linked)
+    images, more = _images(site_dir, config.max_image_bytes, linked)
     problems += more
     hint = "move the files into content/, or link single files"
     problems += [Problem(rel, None, "symlinked folder is not followed", hint, warning=True) for rel in linked]
@@ -233,7 +236,11 @@ def _image(f: Fields) -> Image | None:
     i = f.sub("image", value)
     i.unknown_keys(IMAGE_KEYS, error=True)
     src = i.text("src", required=True)
-    alt = i.text("alt", required=True)
+    alt = i.text("alt")
+    if alt is None or not alt.strip():
+        hint = "describe what the picture shows for readers who cannot see it"
+        i.error("alt", f"image {src!r} needs alt text ('image.alt')" if src else "'image.alt' is required", hint)
+        alt = None
     focus = value.get("focus", [0.5, 0.5])
     if not (
         isinstance(focus, list)

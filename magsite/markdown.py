@@ -40,6 +40,17 @@ def _defuse_raw_html(markup: str) -> str:
     return _URL_ATTR.sub(fix, markup)
 
 
+IMAGE_MARK = "data-magsite-image"  # on a local image's <img>: its site-relative path, for the <picture> step
+
+
+@dataclass(frozen=True, slots=True)
+class InlineImage:
+    """A local image a document shows or links to, for checks: its site-relative path and alt text."""
+
+    src: str  # e.g. images/x.jpg; starts with '..' when it points outside the site folder
+    alt: str | None  # None for a link to an image
+
+
 @dataclass
 class LinkContext:
     """What links in one document resolve against, and what the renderer found in it."""
@@ -48,27 +59,34 @@ class LinkContext:
     base_path: str = ""  # prefix of every site URL ('' at a domain root)
     md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
     links: list[str] = field(default_factory=list)  # internal link targets, for checks
-    images: list[str] = field(default_factory=list)  # local images, as images/... paths
+    images: list[InlineImage] = field(default_factory=list)  # local images shown or linked to
     too_deep: int | None = None  # first line (from 0) nested past MAX_NESTING, whose text would be lost
 
 
-def _resolve(ctx: LinkContext, url: str, *, image: bool) -> str:
+def image_path(source: str, path: str) -> str:
+    """The site-relative path of a local image: '/x' and 'x' from the site root, './x' and '../x' from the document."""
+    if not path.startswith("."):
+        return posixpath.normpath(path).lstrip("/")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    return target.removeprefix("content/")
+
+
+def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None) -> str:
     if is_unsafe_url(url):
         return "#"
     if url.startswith(("http://", "https://", "mailto:", "tel:", "#", "//", "data:")):
         return url
     path, _, frag = url.partition("#")
+    if path.startswith(("images/", "/images/")) or (image and path and not path.startswith("/")):
+        rel = image_path(ctx.source, path)
+        ctx.images.append(InlineImage(rel, alt if image else None))
+        return f"{ctx.base_path}/{rel}"
     if url.startswith("/"):
         ctx.links.append(path)
         return ctx.base_path + url
     if not path:
         return url
-    here = posixpath.dirname(ctx.source)
-    target = posixpath.normpath(posixpath.join(here, path))
-    if image or path.startswith("images/"):
-        rel = target.removeprefix("content/") if target.startswith("content/images/") else path
-        ctx.images.append(rel)
-        return f"{ctx.base_path}/{rel}"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
     if path.endswith(".md"):
         found = ctx.md_urls.get(target)
         ctx.links.append(found or target)
@@ -91,7 +109,13 @@ def _rewrite_links(state: StateCore) -> None:
                 )
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
-                child.attrSet("src", _resolve(ctx, src, image=True) if ctx else ("#" if is_unsafe_url(src) else src))
+                if ctx is None:
+                    child.attrSet("src", "#" if is_unsafe_url(src) else src)
+                    continue
+                found = len(ctx.images)
+                child.attrSet("src", _resolve(ctx, src, image=True, alt=child.content))
+                if len(ctx.images) > found:
+                    child.attrSet(IMAGE_MARK, ctx.images[-1].src)
             elif child.type == "html_inline":
                 child.content = _defuse_raw_html(child.content)
 

@@ -30,9 +30,11 @@ from magsite.feeds import (
     section_feed_title,
 )
 from magsite.frontmatter import content_digest
+from magsite.images import Images
 from magsite.markdown import first_paragraph
 from magsite.model import Listing, Post, Site, author_url, page_link, section_url
-from magsite.records import Author, Image
+from magsite.picture import picture_global
+from magsite.records import Author
 from magsite.redirects import redirects_file
 from magsite.sitemaps import news_sitemap, robots_txt, sitemap_files
 from magsite.social import ImageSizes, ShareImage, image_urls, og_locale, share_image, x_handle
@@ -154,7 +156,9 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     return result
 
 
-def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, site_dir: Path) -> list[Output]:
+def render_site(
+    site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environment, site_dir: Path, pictures: Images
+) -> list[Output]:
     """Every output of the site as a fingerprinted, lazily rendered Output; heavy pages marked parallel."""
     config = site.config
     outputs: list[Output] = []
@@ -181,10 +185,6 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
     def media(src: str) -> str:
         return url(src if src.startswith(("http://", "https://")) else f"/{src}")
 
-    def picture(image: Image, sizes: str = "100vw", hero: bool = False) -> Markup:
-        loading = 'fetchpriority="high"' if hero else 'loading="lazy" decoding="async"'
-        return Markup('<img src="{}" alt="{}" {}>').format(media(image.src), image.alt, Markup(loading))
-
     cards: dict[str, Markup] = {}  # each process renders a card once and reuses it on every list
 
     def card(post: Post) -> Markup:
@@ -195,7 +195,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
 
     env.globals.update(
         author_bio=lambda author: Markup(bodies[author.source]),
-        picture=picture,
+        picture=picture_global(pictures, config.base_path, media),
+        image_set=pictures.image_set,
         card=card,
         site=site,
         config=config,
@@ -216,10 +217,10 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         isodate=lambda d: d.isoformat(timespec="seconds"),
         jsonld=jsonld.json_script,
     )
-    sizes = ImageSizes(site_dir)
+    sizes = ImageSizes(site_dir, pictures)
     logo_src = config.publisher.logo if config.publisher else None
     logo = share_image(logo_src, config, sizes) if logo_src else None
-    heroes = {p.url: image_urls(p.article.image.src, config, sizes) for p in site.posts if p.article.image}
+    heroes = {p.url: image_urls(p.article.image, config, sizes) for p in site.posts if p.article.image}
     home_crumb = (config.title, config.absolute("/"))
     site_feeds = feed_links("/", config.title, json_feed=True)
     templates = template_digests(env)
@@ -239,8 +240,9 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         fp = card_fps.get(post.url)
         if fp is None:
             a = post.article
-            people = (f"{x.id}:{x.digest}" for x in post.authors)
-            fp = card_fps[post.url] = digest(a.digest, post.url, str(post.draft), str(post.future), *people)
+            people = (f"{x.id}:{x.digest}:{sizes.stamp(x.avatar)}" for x in post.authors)
+            hero = sizes.stamp(a.image.src if a.image else "")  # cards show it, at URLs that name its bytes
+            fp = card_fps[post.url] = digest(a.digest, post.url, str(post.draft), str(post.future), hero, *people)
         return fp
 
     def page(
@@ -333,9 +335,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
             shown = bodies.cached_images(post.article.source)
             if shown is None:  # not known before the body is first rendered
                 return ""
-            present = "".join("1" if src in site.images else "0" for src in shown)
-            hero = sizes.stamp(post.article.image.src if post.article.image else "")
-            return digest(card_fp(post), present, hero, card_fp(older), card_fp(newer), *map(card_fp, related))
+            present = ",".join(sizes.stamp(src) for src in shown)
+            return digest(card_fp(post), present, card_fp(older), card_fp(newer), *map(card_fp, related))
 
         def structured(post: Post = post, images: tuple[ShareImage, ...] = images) -> tuple[jsonld.JsonLd, ...]:
             author_urls = [config.absolute(author_url(x.id)) for x in post.authors]
@@ -457,8 +458,8 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
 
     def item_fp(post: Post) -> str:
         source = post.article.source
-        image = post.article.image.src if post.article.image else ""
-        return digest(card_fp(post), bodies.documents[source].key, sizes.stamp(image))
+        shown = (sizes.stamp(src) for src in bodies.cached_images(source) or ())
+        return digest(card_fp(post), bodies.documents[source].key, *shown)
 
     formats = (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed))
     for channel in channels(site, logo):
@@ -473,9 +474,7 @@ def render_site(site: Site, bodies: Bodies, theme: Theme, env: jinja2.Environmen
         outputs.append(Output(path, data=data))
     outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
     outputs.append(Output("robots.txt", data=robots_txt(config)))
-    for image in sorted(site.images):
-        file = site_dir / "content" / image
-        outputs.append(Output(image, "", file=file))
+    outputs.extend(Output(path, fingerprint, file=file) for path, fingerprint, file in pictures.files())
     return outputs
 
 

@@ -11,20 +11,27 @@ from urllib.parse import urlsplit
 from PIL import Image as PILImage
 
 from magsite.config import SiteConfig
+from magsite.images import Images
+from magsite.records import Image
 
 
 @dataclass
 class ImageSizes:
-    """Pixel sizes of local images, each read (its header only, by Pillow) when first asked for.
+    """Pixel sizes of local images: upright sizes of processed ones, else read (its header only, by Pillow)
+    when first asked for.
 
     Pages that an incremental build skips never open their images; `stamp` is the cheap stand-in
     for an image's size in their fingerprints.
     """
 
     site_dir: Path
+    processed: Images = field(default_factory=lambda: Images({}))
     known: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def __call__(self, src: str) -> tuple[int, int] | None:
+        found = self.processed.get(src)
+        if found and found.width and found.height:
+            return found.width, found.height
         if src not in self.known:
             self.known[src] = None
             if not src.startswith(("https://", "http://")):
@@ -53,15 +60,16 @@ class ShareImage:
     url: str
     src: str  # images/... path or https URL
     sizes: ImageSizes = field(repr=False, compare=False)
+    size: tuple[int, int] | None = None  # known already (a processed crop); else asked of `sizes`
 
     @property
     def width(self) -> int | None:
-        size = self.sizes(self.src)
+        size = self.size or self.sizes(self.src)
         return size[0] if size else None
 
     @property
     def height(self) -> int | None:
-        size = self.sizes(self.src)
+        size = self.size or self.sizes(self.src)
         return size[1] if size else None
 
     @property
@@ -79,12 +87,16 @@ def share_image(src: str, config: SiteConfig, sizes: ImageSizes) -> ShareImage:
     return ShareImage(media_url(src, config), src, sizes)
 
 
-def image_urls(src: str, config: SiteConfig, sizes: ImageSizes) -> tuple[ShareImage, ...]:
-    """The images that stand for an article, the og:image first.
-
-    Today that is the original hero image; the image pipeline will return its 16:9, 4:3 and 1:1 crops here.
-    """
-    return (share_image(src, config, sizes),)
+def image_urls(image: Image, config: SiteConfig, sizes: ImageSizes) -> tuple[ShareImage, ...]:
+    """The images that stand for an article: its 1200x630 og:image, then its 16:9, 4:3 and 1:1 crops
+    (made by the image step), or the hero image itself when it has none (a remote image)."""
+    made = sizes.processed.image_set(image)
+    if made is None:
+        return (share_image(image.src, config, sizes),)
+    return tuple(
+        ShareImage(config.absolute(r.url), r.url.lstrip("/"), sizes, (r.width, r.height))
+        for r in (made.og, *made.crops)
+    )
 
 
 def x_handle(config: SiteConfig) -> str:

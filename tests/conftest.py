@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_image_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One image cache (--image-cache) for every site of the session: copies of the sample share their images."""
+    os.environ["MAGSITE_IMAGE_CACHE"] = str(tmp_path_factory.mktemp("image-cache"))
+    yield
+    del os.environ["MAGSITE_IMAGE_CACHE"]

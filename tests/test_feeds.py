@@ -199,7 +199,8 @@ def test_feed_content_has_absolute_urls_and_no_ads(tmp_path: Path) -> None:
         urls = urls_in_html(content)
         assert "https://example.org/mag/about/" in urls
         assert "https://example.com/x?a=1&b=2" in urls
-        assert urls.count("https://example.org/mag/images/chart.png") == 3  # Markdown image, raw src, srcset 1x
+        assert urls.count("https://example.org/mag/images/chart.png") == 2  # raw src, srcset 1x
+        assert [u for u in urls if u.startswith("https://example.org/mag/images/chart-40w.")]  # Markdown <picture>
         assert "https://example.org/mag/smart-bombs/first-strike/images/chart.png" in urls  # srcset 2x, relative
         assert f"{here}#fn1" in urls
         assert_absolute(content)

@@ -92,6 +92,12 @@ def _image_symlink_outside(site: Path) -> None:
     os.symlink("/etc/passwd", site / "content/images/passwd.jpg")
 
 
+def _image_specials(site: Path) -> None:
+    (site / "content/images").mkdir()
+    os.symlink("loop.jpg", site / "content/images/loop.jpg")
+    os.mkfifo(site / "content/images/pipe.jpg")
+
+
 def _dangling_symlink(site: Path) -> None:
     os.symlink("gone.md", site / "content/articles/dangling.md")
 
@@ -130,6 +136,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "symlink_loop_file": _symlink_loop_file,
     "symlink_outside": _symlink_outside,
     "image_symlink_outside": _image_symlink_outside,
+    "image_specials": _image_specials,
     "dangling_symlink": _dangling_symlink,
     "fifo": _fifo,
     "unreadable": _unreadable,

@@ -51,6 +51,18 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         (s / "themes/default/static/css").mkdir(parents=True)
         or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n")
     ),
+    "replaced hero image": lambda s: shutil.copy(
+        s / "content/images/2023/b21-raider-hangar.jpg",
+        s / "content/images/2023/ukraine-attack-on-russian-missiles.jpg",
+    ),
+    "hero focus point": lambda s: edit(s / ARTICLE, "image:\n", "image:\n  focus: [0.2, 0.4]\n"),
+    "replaced inline image": lambda s: shutil.copy(
+        s / "content/images/2025/shipbuilding-capacity-chart.png",
+        s / "content/images/2023/intercept-geometry-diagram.png",
+    ),
+    "replaced avatar": lambda s: shutil.copy(
+        s / "content/images/authors/ruth-kessler.jpg", s / "content/images/authors/maya-carlin.jpg"
+    ),
     "removed image": lambda s: (
         (s / "content/images/2023/ukraine-attack-on-russian-missiles.jpg").unlink()
         or edit(s / ARTICLE, "image:\n", "old_image:\n")
