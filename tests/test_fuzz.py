@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis): arbitrary front matter, config and Markdown either build or fail with a
-ContentError, never another exception; the Markdown renderer never emits a script-running link.
+ContentError, never another exception; the Markdown renderer never emits a script-running link; the preview
+server never maps a request to a file outside its folder.
 
 The budget (examples per property) is kept small for the default run; docs/reliability.md records what
 it covers and the time it takes.
@@ -15,12 +16,13 @@ import html5lib
 import pytest
 import yaml
 from conftest import NOW, make_site
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from magsite.build import BuildOptions, build
 from magsite.errors import ContentError
 from magsite.markdown import LinkContext, render_markdown
+from magsite.serve import resolve
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), workers=1)
 FUZZ = settings(deadline=None, database=None, print_blob=True)
@@ -204,3 +206,43 @@ def script_urls(html: str) -> list[str]:
 def test_the_renderer_never_emits_a_script_link(body: str) -> None:
     assert script_urls(render_markdown(body, LinkContext("content/articles/x.md"))) == []
     assert script_urls(render_markdown(body)) == []
+
+
+SEGMENTS = [
+    *("..", ".", "", "%2e%2e", "%2E%2e", "%2e", "..%2f", "%2e%2e%2f", "%252e%252e", "..%5c", "%5c", "\\", "%00"),
+    *("%c0%ae%c0%ae", "%ff", "C:", "//", "leak.txt", "leakdir", "a", "index.html", "secret.txt", ".hidden", "mag"),
+]
+
+
+@pytest.fixture(scope="module")
+def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder with a page, a dot-file and symlinks leading out, beside a secret."""
+    top = tmp_path_factory.mktemp("served")
+    (top / "secret.txt").write_text("secret\n")
+    root = top / "output"
+    (root / "a").mkdir(parents=True)
+    (root / "a/index.html").write_text("page\n")
+    (root / ".hidden").write_text("hidden\n")
+    (root / "leak.txt").symlink_to(top / "secret.txt")
+    (root / "leakdir").symlink_to(top)
+    return root
+
+
+@settings(FUZZ, max_examples=300)
+@given(
+    segments=st.lists(st.sampled_from(SEGMENTS), max_size=5) | st.lists(st.text(max_size=4), max_size=3),
+    base_path=st.sampled_from(["", "/mag"]),
+    absolute=st.booleans(),
+)
+@example(segments=["leak.txt"], base_path="", absolute=False)
+@example(segments=["mag", "leakdir", "secret.txt"], base_path="/mag", absolute=True)
+@example(segments=["a", "..", "..", "secret.txt"], base_path="", absolute=False)
+def test_the_preview_server_never_resolves_a_file_outside_its_folder(
+    served_root: Path, segments: list[str], base_path: str, absolute: bool
+) -> None:
+    target = ("http://127.0.0.1" if absolute else "") + "/" + "/".join(segments)
+    found = resolve(served_root, base_path, target)
+    if found.file is not None:
+        real = found.file.resolve()
+        assert real.is_relative_to(served_root.resolve()), target
+        assert not any(part.startswith(".") for part in real.relative_to(served_root.resolve()).parts), target
