@@ -92,7 +92,9 @@ def _escapes(file: Path, inside: Path) -> str | None:
     return None if target.is_relative_to(inside) else "symlink leads outside the site folder"
 
 
-def _images(site_dir: Path, max_bytes: int, linked: list[str]) -> tuple[list[str], list[Problem]]:
+def _images(
+    site_dir: Path, max_bytes: int, linked: list[str], stats: dict[str, StatKey]
+) -> tuple[list[str], list[Problem]]:
     """Every file under content/images that can be read, as images/... paths; the others are problems.
 
     (A symlink out of the site is left to the image stage, which names the documents that show it.)
@@ -101,15 +103,17 @@ def _images(site_dir: Path, max_bytes: int, linked: list[str]) -> tuple[list[str
     problems: list[Problem] = []
     for file, rel in walk(site_dir, "content/images", linked=linked):
         why = _unreadable_name(rel)
-        if why is None:
+        size = (stats.get(str(file)) or (0,))[0]
+        if why is None and size <= 0:  # not known, unreadable, or a pipe or device (they have no size)
             try:
                 st = file.stat()
+                size = st.st_size
+                if not stat.S_ISREG(st.st_mode):
+                    why = "not a regular file (a pipe, device or socket)"
             except OSError as err:
-                st, why = None, f"cannot read file: {err.strerror or err}"
-            if st is not None and not stat.S_ISREG(st.st_mode):
-                why = "not a regular file (a pipe, device or socket)"
-            elif st is not None and st.st_size > max_bytes:
-                why = f"image is {st.st_size:,} bytes, more than the limit of {max_bytes:,} (limits.max_image_bytes)"
+                why = f"cannot read file: {err.strerror or err}"
+        if why is None and size > max_bytes:
+            why = f"image is {size:,} bytes, more than the limit of {max_bytes:,} (limits.max_image_bytes)"
         if why is None:
             images.append(rel.removeprefix("content/"))
         else:
@@ -165,7 +169,7 @@ def load_content(
         problems.extend(more)
         if record is not None:
             found[kind].append(record)
-    images, more = _images(site_dir, config.max_image_bytes, linked)
+    images, more = _images(site_dir, config.max_image_bytes, linked, stats)
     problems += more
     hint = "move the files into content/, or link single files"
     problems += [Problem(rel, None, "symlinked folder is not followed", hint, warning=True) for rel in linked]
