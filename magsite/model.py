@@ -17,8 +17,8 @@ from magsite.schedule import is_expired
 from magsite.urls import output_path, page_url, permalink, slugify
 
 RESERVED = (
-    *("author", "tag", "page", "search", "static", "images", "pagefind"),
-    *("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt", "404.html", "_redirects"),
+    *("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html"),
+    *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects", "feed.json"),
 )
 RELATED_COUNT = 4
 NEWS_WINDOW = timedelta(hours=48)
@@ -159,12 +159,8 @@ def build_site(
     images = frozenset(content.images)
     sections = content.sections
     authors = content.authors
-    # output file -> what claimed it; '/x/' and '/x/index.html' are one file
-    claimed: dict[str, str] = {}
-    for name in RESERVED:
-        url = f"/{name}" if "." in name else f"/{name}/"
-        claimed[output_path(url)] = f"magsite itself ({url} is reserved)"
-    claimed |= {image: f"content/{image}" for image in images}
+    # output file -> what claimed it ('/x/' and '/x/index.html' are one file), and the line that did
+    claimed = {output_path(f"/{name}/"): f"magsite itself (/{name}/ is reserved)" for name in RESERVED}
     lines: dict[str, int | None] = {}
 
     def claim(url: str, record: Article | Section | Page, key: str | None = None) -> bool:
@@ -316,12 +312,12 @@ def build_site(
         next_change=min(moments, default=None),
     )
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
-        for number in range(1, listing.page_count + 1):
+        for number in range(2, listing.page_count + 1):
             url = listing.page_url(number)
-            path = output_path(url)
-            if path in claimed and not (number == 1 and listing.kind == "section"):  # a section claims its page 1
-                what = f"page {number} of {listing.url}" if number > 1 else f"the {listing.kind} page"
-                problems.append(Problem(claimed[path], lines.get(path), f"URL {url} is needed for {what}"))
+            if (path := output_path(url)) in claimed:
+                problems.append(
+                    Problem(claimed[path], lines.get(path), f"URL {url} is needed for page {number} of {listing.url}")
+                )
     return site, problems
 
 
