@@ -10,7 +10,6 @@ then equals a cold build of whatever the sources are by then.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import random
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, article, build_site, make_site, run, tree_digest
+from test_hostile import without_root_powers
 
 ARTICLES = {f"content/articles/2024/06/story-{i}.md": article(f"Story {i}", tags="[Drones]") for i in range(1, 7)}
 EDITED = "content/articles/2024/06/story-3.md"
@@ -65,7 +65,7 @@ main(sys.argv[1:])
 """
 
 
-def build_in_child(site: Path, kill_at: str | None = None, **popen: object) -> subprocess.Popen[str]:
+def build_in_child(site: Path, kill_at: str | None = None) -> subprocess.Popen[str]:
     env = {**os.environ, "MAGSITE_KILL_AT": kill_at or "none@0"}
     return subprocess.Popen(
         [sys.executable, "-c", KILLER, "build", "--site", str(site), "--now", NOW],
@@ -74,7 +74,6 @@ def build_in_child(site: Path, kill_at: str | None = None, **popen: object) -> s
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **popen,  # type: ignore[arg-type]
     )
 
 
@@ -249,22 +248,13 @@ def test_a_disk_full_in_a_worker_process_is_reported(tmp_path: Path, monkeypatch
     assert tree_digest(site / "output") == before
 
 
-def _without_root_powers() -> None:
-    """In a child about to exec: drop root's power to write anywhere (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
-    if os.geteuid() == 0:
-        libc = ctypes.CDLL(None, use_errno=True)
-        for capability in (1, 2):
-            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
 def build_unprivileged(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", "from magsite.cli import main; main()", "build", "--site", str(site)]
     return subprocess.run(
         [*command, "--now", NOW, *extra],
         capture_output=True,
         text=True,
-        preexec_fn=_without_root_powers,
+        preexec_fn=without_root_powers,
         timeout=120,
     )
 
