@@ -13,6 +13,7 @@ import jinja2.meta
 from markupsafe import Markup, escape
 
 from magsite import __version__, jsonld
+from magsite.ads import insert_after_paragraph, slot_stylesheet
 from magsite.bodies import Bodies
 from magsite.cache import digest
 from magsite.config import SiteConfig
@@ -169,6 +170,11 @@ def render_site(
         name = asset_name(rel, data)
         assets[rel] = f"{config.base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", digest(content_digest(data)), file=file))
+    if config.ads:  # the box of each ad slot, reserved before its ad loads
+        data = slot_stylesheet(config.ads)
+        name = asset_name("css/ad-slots.css", data)
+        assets["css/ad-slots.css"] = f"{config.base_path}/static/{name}"
+        outputs.append(Output(f"static/{name}", digest(content_digest(data)), data=data))
 
     def summary(post: Post) -> str:
         a = post.article
@@ -216,6 +222,7 @@ def render_site(
         date=lambda d: format_date(d, config.tz),
         isodate=lambda d: d.isoformat(timespec="seconds"),
         jsonld=jsonld.json_script,
+        after_paragraph=insert_after_paragraph,
     )
     sizes = ImageSizes(site_dir, pictures)
     logo_src = config.publisher.logo if config.publisher else None

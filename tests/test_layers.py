@@ -15,7 +15,7 @@ LAYERS = [
     {"load", "schedule"},
     {"model"},
     {"images"},
-    {"markdown", "theme", "social"},
+    {"markdown", "theme", "social", "ads"},
     {"picture"},
     {"bodies"},
     {"feeds", "sitemaps", "jsonld", "redirects"},
