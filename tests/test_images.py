@@ -172,7 +172,7 @@ def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path
     assert inline["img"]["src"].endswith(".png")
 
     avatar = picture_of(doc, "//aside[@class='written-by']//picture")["img"]
-    assert (avatar["width"], avatar["height"], avatar["class"]) == ("80", "80", "avatar")
+    assert (avatar["width"], avatar["height"], avatar["class"]) == ("96", "96", "avatar")  # partials/avatar.html
     assert [w for _, w in srcset_urls(avatar["srcset"])] == [120, 240, 300]
     assert avatar["sizes"] == "80px"
 
