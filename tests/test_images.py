@@ -147,7 +147,7 @@ def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path
 
     hero = picture_of(doc, "//figure[@class='hero-figure']/picture")
     assert list(hero["sources"]) == [f"image/{f}" for f in MODERN]
-    assert hero["sizes"] == {"(min-width: 44rem) 44rem, 100vw"}
+    assert hero["sizes"] == {"(min-width: 75rem) 46rem, 100vw"}  # the theme's article column
     img = hero["img"]
     assert (img["width"], img["height"], img["alt"]) == ("1600", "900", "Tanks on a winter field")
     assert img["fetchpriority"] == "high" and "loading" not in img
