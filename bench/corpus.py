@@ -123,9 +123,7 @@ def main() -> None:
         if i > 0:
             other = metas[rng.randrange(i)]
             links.append(f"../../{other[3]}/{other[0]}.md")  # a relative link to another article's file
-        image = (
-            f"images/{i % 50:02d}.jpg" if args.images else f"https://images.bench.example/{slug}.jpg"
-        )
+        image = f"images/{i % 50:02d}.jpg" if args.images else f"https://images.bench.example/{slug}.jpg"
         front = (
             f"---\ntitle: {q(title)}\n"
             f"dek: {q(sentence(rng, [], 14, 28))}\n"

@@ -63,18 +63,22 @@ def measure(site: Path, runs: int) -> dict[str, tuple[float, float]]:
         timed(build, site)  # back to the corpus as generated
     for old in site.parent.glob(f"{trash.name}-*"):
         shutil.rmtree(old, ignore_errors=True)
-    return {
-        mode: (statistics.median(w for w, _ in rows), max(r for _, r in rows)) for mode, rows in results.items()
-    }
+    return {mode: (statistics.median(w for w, _ in rows), max(r for _, r in rows)) for mode, rows in results.items()}
 
 
-def hugo_ratios(size: int, runs: int) -> dict[str, float]:
-    script = REPO.parent / "shared/bench/compare.sh"
-    if not script.exists():
-        return {}
-    env = dict(os.environ, MAGSITE=str(MAGSITE))
-    out = subprocess.run(["bash", str(script), str(size), str(runs)], env=env, capture_output=True, text=True)
-    line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+def hugo_ratios(size: int, runs: int, log: Path | None) -> dict[str, float]:
+    """magsite/Hugo ratios from ../shared/bench/compare.sh: run now, or read from a log of a run of it."""
+    if log is not None:
+        text = log.read_text()
+    else:
+        script = REPO.parent / "shared/bench/compare.sh"
+        if not script.exists():
+            return {}
+        env = dict(os.environ, MAGSITE=str(MAGSITE))
+        text = subprocess.run(
+            ["bash", str(script), str(size), str(runs)], env=env, capture_output=True, text=True
+        ).stdout
+    line = text.strip().splitlines()[-1] if text.strip() else ""
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
 
@@ -91,7 +95,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--hugo", action="store_true")
+    ap.add_argument("--hugo", action="store_true", help="compare with Hugo (compare.sh) at the largest size")
+    ap.add_argument("--hugo-log", type=Path, help="read the Hugo comparison from this compare.sh output instead")
     ap.add_argument("--doc", type=Path, default=REPO / "docs/performance.md")
     ap.add_argument("--corpora", type=Path, default=Path.home() / ".cache/magsite-bench/corpora")
     args = ap.parse_args()
@@ -101,12 +106,14 @@ def main() -> None:
         if not (site / "magsite.yaml").exists():
             subprocess.run([sys.executable, str(HERE / "corpus.py"), str(size), str(site)], check=True)
         found = measure(site, args.runs)
-        ratios = hugo_ratios(size, args.runs) if args.hugo else {}
+        ratios = hugo_ratios(size, args.runs, args.hugo_log) if args.hugo and size == args.sizes[-1] else {}
         rows.append((size, found, ratios))
         print(size, found, ratios, flush=True)
     table = [
         f"Measured by `bench/run.py --sizes {' '.join(map(str, args.sizes))} --runs {args.runs}"
-        f"{' --hugo' if args.hugo else ''}` on {time.strftime('%Y-%m-%d')}: {machine()}.",
+        f"{' --hugo' if args.hugo else ''}` on {time.strftime('%Y-%m-%d')}: {machine()}. Hugo's ratios come from "
+        "`compare.sh` on its own corpus of the same size (magsite with the default theme, Hugo with minimal "
+        "templates), in the same session.",
         "",
         "| articles | cold | no-op | one-article edit | one-template edit | peak RSS "
         "| magsite/Hugo cold, no-op, edit |",

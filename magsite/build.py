@@ -113,13 +113,15 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         files, pages, counts, change = summary
         return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
+    import jinja2
+
     from magsite.bodies import Bodies
     from magsite.images import IMAGE_CACHE, process_images
     from magsite.load import load_content
     from magsite.model import build_site, related_inputs
     from magsite.render import render_site
     from magsite.search import BUNDLE_DIR, find_pagefind, index_site
-    from magsite.theme import make_environment
+    from magsite.theme import make_environment, template_problem
     from magsite.write import write_outputs
 
     pagefind = find_pagefind() if config.search else None
@@ -146,7 +148,10 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         if any(not p.warning for p in problems):
             raise ContentError([p for p in problems if not p.warning])
     stage("images", plural(len(images.by_src), "image"))
-    outputs = render_site(site, bodies, theme, make_environment(theme), site_dir, images)
+    try:
+        outputs = render_site(site, bodies, theme, make_environment(theme), site_dir, images)
+    except jinja2.TemplateError as err:
+        raise ContentError([template_problem(err, site_dir)]) from None
     stage("render", plural(len(outputs), "output"))
 
     def finish() -> list[Problem]:
@@ -159,9 +164,12 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     if options.write:
         previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
         previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
-        result = write_outputs(
-            outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
-        )
+        try:
+            result = write_outputs(
+                outputs, out_dir, previous, workers=workers, finish=finish, carry=(BUNDLE_DIR,) if pagefind else ()
+            )
+        except jinja2.TemplateError as err:  # templates render lazily, while writing
+            raise ContentError([template_problem(err, site_dir)]) from None
         related = (related_inputs(list(site.posts)), {u: tuple(p.url for p in r) for u, r in site.related.items()})
         cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown(), related)
         stage("write", f"{plural(result.files, 'file')}, {result.written:,} written")

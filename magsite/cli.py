@@ -16,6 +16,7 @@ from magsite.build import BuildOptions, BuildResult, StageDone, build, plural
 from magsite.errors import ContentError, Problem
 from magsite.frontmatter import HAS_LIBYAML
 from magsite.load import parse_date
+from magsite.preview import PreviewOptions, preview
 from magsite.schedule import Change
 from magsite.wordpress import ImportOptions, import_wordpress, report_lines
 
@@ -361,3 +362,29 @@ def import_wordpress_command(
     if report.problems:
         sys.exit(1)
     click.echo(f"Next: magsite build --site {site_dir}")
+
+
+@main.command("serve")
+@site_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: SITE/output).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; the next free one is taken when it is in use (0: any free port).",
+)
+@click.option("--no-drafts", is_flag=True, help="Hide drafts and scheduled articles, as the published site does.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the web browser.")
+def serve_command(
+    site_dir: Path, output: Path | None, host: str, port: int, no_drafts: bool, open_browser: bool
+) -> None:
+    """Build, serve and rebuild the site on every save, reloading open pages."""
+    options = PreviewOptions(host=host, port=port, drafts=not no_drafts, open_browser=open_browser, output=output)
+    sys.exit(preview(site_dir, options, echo=click.echo, warn=lambda m: click.echo(m, err=True)))

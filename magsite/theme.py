@@ -90,3 +90,23 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
     )
+
+
+def template_problem(err: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """A template mistake as a Problem at the template's file and line, so it is reported, not a traceback."""
+    import jinja2
+
+    where, line = None, None
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        where, line = err.filename, err.lineno
+    else:  # Jinja rewrites tracebacks so that template frames carry the template's file and line
+        tb = err.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".html"):
+                where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    path = Path(where) if where else None
+    if path is not None and path.is_relative_to(site_dir.absolute()):
+        path = path.relative_to(site_dir.absolute())
+    message = err.message or type(err).__name__
+    return Problem(path.as_posix() if path else "templates", line, f"template error: {message}")

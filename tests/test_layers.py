@@ -22,6 +22,8 @@ LAYERS = [
     {"render"},
     {"write", "search"},
     {"build"},
+    {"watch", "serve"},
+    {"preview"},
     {"wxr", "wp_markdown", "wp_media", "wp_sync"},  # the WordPress importer writes content files; it never builds
     {"wordpress", "check", "scaffold"},
     {"cli"},
