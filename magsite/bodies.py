@@ -14,7 +14,7 @@ from magsite.cache import BuildCache, digest
 from magsite.errors import Problem
 from magsite.frontmatter import read_document
 from magsite.images import Images
-from magsite.markdown import LinkContext, render_markdown
+from magsite.markdown import MAX_NESTING, LinkContext, render_markdown
 from magsite.model import Site, page_link
 from magsite.picture import with_pictures
 
@@ -84,6 +84,9 @@ class Bodies:
                 if image.alt is not None and not image.alt.strip():
                     hint = f"describe it for readers who cannot see it: ![what it shows]({image.src})"
                     found.append(self._problem(source, image.src, f"image {image.src!r} has no alt text", hint))
+            if ctx.too_deep is not None:
+                message = f"lists or quotes nested more than {MAX_NESTING} levels deep; the text inside would be lost"
+                found.append(Problem(source, doc.first_line + ctx.too_deep, message))
             if not found:  # else rendered again next time, to report the problem again
                 self.fresh.append((doc.key, html, images))
         for src in images:

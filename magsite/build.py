@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from magsite import __version__
-from magsite.cache import digest, input_stats, open_cache, user_key
+from magsite.cache import digest, input_stats, open_cache, output_id, user_key
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
 from magsite.schedule import Change, next_change
@@ -33,7 +33,7 @@ IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg")
 class BuildOptions:
     drafts: bool = False  # include articles with draft: true
     future: bool = False  # include articles dated after `now`
-    now: datetime | None = None  # fixed "now" for reproducible builds; default: the clock
+    now: datetime | None = None  # fixed "now" for reproducible builds (naive: site timezone); default: the clock
     output: Path | None = None  # default: <site>/output
     cache: bool = True  # reuse the last build's work from <site>/.magsite-cache
     workers: int = 0  # processes for heavy stages; 0: one per core
@@ -106,6 +106,8 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     cache = open_cache(site_dir, salt, enabled=options.cache)
     out_dir = (options.output or site_dir / "output").absolute()
     now = options.now or datetime.now(UTC)
+    if now.tzinfo is None:  # never the machine's timezone: the same sources build the same everywhere
+        now = now.replace(tzinfo=config.tz)
     inputs = input_stats([site_dir / "content", *theme.template_dirs, *theme.static_dirs], [site_dir / "magsite.yaml"])
     summary = cache.unchanged_since(inputs, out_dir, now.timestamp()) if options.cache and options.write else None
     if summary is not None:  # nothing to do: no input changed since the last build of this output
@@ -162,7 +164,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
 
     files_written = written = 0
     if options.write:
-        previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == str(out_dir) else {}
+        previous = cache.manifest if cache.manifest.get(OUTPUT_KEY) == output_id(out_dir) else {}
         previous = {k: v for k, v in previous.items() if k != OUTPUT_KEY}
         try:
             result = write_outputs(
@@ -171,7 +173,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         except jinja2.TemplateError as err:  # templates render lazily, while writing
             raise ContentError([template_problem(err, site_dir)]) from None
         related = (related_inputs(list(site.posts)), {u: tuple(p.url for p in r) for u, r in site.related.items()})
-        cache.save(files, result.manifest | {OUTPUT_KEY: str(out_dir)}, bodies.shown(), related)
+        cache.save(files, result.manifest | {OUTPUT_KEY: output_id(out_dir)}, bodies.shown(), related)
         stage("write", f"{plural(result.files, 'file')}, {result.written:,} written")
         index_files, index_written = index_site(out_dir, pagefind, changed=result.written > 0) if pagefind else (0, 0)
         stage("search", f"{plural(index_files, 'index file')}" if pagefind else "off")

@@ -38,6 +38,20 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def output_id(out_dir: Path) -> str:
+    """Which output folder the last build's fingerprints describe: its path and inode.
+
+    A folder swapped in by a build killed before it saved the cache has another inode, and one with an
+    unfinished journal (write.py) is marked, so neither is ever taken for the folder the cache describes.
+    """
+    try:
+        st = out_dir.stat()
+    except OSError:
+        return f"{out_dir} missing"
+    unfinished = " unfinished" if out_dir.with_name(f".{out_dir.name}.journal").exists() else ""
+    return f"{out_dir} {st.st_dev} {st.st_ino}{unfinished}"
+
+
 def digest(*parts: str) -> str:
     """A short hash of some strings; the fingerprint of an output is a digest of its inputs."""
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
@@ -101,7 +115,7 @@ class BuildCache:
         if not (isinstance(state, tuple) and len(state) == 5):
             return None
         old_inputs, old_out, valid_from, valid_until, summary = state
-        if old_out != str(out_dir) or not out_dir.is_dir() or old_inputs != inputs:
+        if old_out != output_id(out_dir) or old_inputs != inputs:
             return None
         return summary if valid_from <= now and (valid_until is None or now < valid_until) else None
 
@@ -110,7 +124,7 @@ class BuildCache:
     ) -> None:
         """Remember what this build read and the span of "now" over which its output stays the same."""
         with contextlib.suppress(OSError):
-            self._write("inputs.pickle", (inputs, str(out_dir), *valid, summary))
+            self._write("inputs.pickle", (inputs, output_id(out_dir), *valid, summary))
 
     def _write(self, name: str, value: Any) -> None:
         if self.folder is None or self.key is None:
@@ -157,7 +171,7 @@ class BuildCache:
                     "CREATE TABLE IF NOT EXISTS html"
                     " (key TEXT PRIMARY KEY, html TEXT, images TEXT, mac BLOB, imac BLOB)"
                 )
-            except sqlite3.Error:
+            except (sqlite3.Error, OSError):  # e.g. a read-only site folder: build without the cache
                 self.folder = None
                 return None
             self._db, self._db_pid = db, os.getpid()

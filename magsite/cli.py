@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ WARNINGS_SHOWN = 20  # more are folded into one line unless -v
 def _now(value: str | None) -> datetime | None:
     if value is None:
         return None
-    parsed = parse_date(value, datetime.now().astimezone().tzinfo)  # type: ignore[arg-type]
+    parsed = parse_date(value, None)  # type: ignore[arg-type]  # no offset: stays naive, for the site's timezone
     if parsed is None:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 date or datetime")
     return parsed
@@ -72,6 +73,15 @@ def utc(when: datetime) -> str:
 @click.version_option(__version__, prog_name="magsite")
 def main() -> None:
     """magsite: build a news magazine from Markdown articles."""
+    _utf8_file_names()
+
+
+def _utf8_file_names() -> None:
+    """Re-run the magsite command in Python's UTF-8 mode where the locale is not UTF-8 (LC_ALL=C with
+    PYTHONUTF8=0, a Latin-1 locale): file names, and so slugs and URLs, then read the same on every machine."""
+    if sys.getfilesystemencoding() == "utf-8" or sys.flags.utf8_mode or Path(sys.argv[0]).name != "magsite":
+        return
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.argv])
 
 
 class _Progress:
@@ -229,6 +239,7 @@ def next_change_command(site_dir: Path, drafts: bool, future: bool, now_text: st
     now = _now(now_text) or datetime.now(UTC)
     try:
         config = load_config(site_dir)
+        now = now if now.tzinfo else now.replace(tzinfo=config.tz)
         content, problems, _ = load_content(site_dir, config)
         if errors := [p for p in problems if not p.warning]:
             raise ContentError(errors)

@@ -62,6 +62,8 @@ class SiteConfig:
     image_formats: tuple[str, ...] = IMAGE_FORMATS  # written beside the source's own format, best first
     image_max_pixels: int = 80_000_000  # larger images are refused (decompression bombs)
     search: bool = True  # build the search index
+    max_article_bytes: int = 1_000_000  # larger Markdown files are refused (limits.max_article_bytes)
+    max_image_bytes: int = 50_000_000  # larger image files are refused (limits.max_image_bytes)
     extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
 
     @cached_property
@@ -99,7 +101,10 @@ _KNOWN = [
     "feeds",
     "images",
     "search",
+    "limits",
 ]
+# Characters a URL may hold as written (RFC 3986); quotes, brackets, spaces and controls are not among them.
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None, list[Problem]]:
@@ -113,7 +118,13 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
     base_url = f.text("base_url", required=True)
     if base_url is not None:
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+            or not _URL_CHARS.fullmatch(base_url)
+        ):
             f.error(
                 "base_url", f"'base_url' must be an absolute http(s) URL like https://example.com/, not {base_url!r}"
             )
@@ -134,8 +145,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         f.error("theme", f"'theme' must be a folder name, not {theme!r}")
     permalink = f.text("permalink", "/{section}/{slug}/") or "/{section}/{slug}/"
     tokens = set(re.findall(r"\{(\w*)\}", permalink))
+    segments = permalink.strip("/").split("/")  # each would be a folder of output/
     if not permalink.startswith("/") or not permalink.endswith("/") or "slug" not in tokens:
         f.error("permalink", "'permalink' must start and end with '/' and contain {slug}")
+    elif any(s in ("", ".", "..") for s in segments) or not _URL_CHARS.fullmatch(re.sub(r"\{\w*\}", "x", permalink)):
+        f.error("permalink", f"'permalink' must be a plain site path (no '..', '//' or spaces), not {permalink!r}")
     elif tokens - PERMALINK_TOKENS:
         f.error(
             "permalink",
@@ -148,9 +162,14 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
     if (pub := f.mapping("publisher")) is not None:
         p = f.sub("publisher", pub)
         p.unknown_keys(("name", "logo"), error=True)
-        publisher = Publisher(p.text("name", title) or "", p.text("logo"))
+        logo = p.text("logo")
+        if logo and urlsplit(logo).scheme not in ("", "http", "https"):
+            p.error("logo", f"'publisher.logo' must be an https URL or a path like images/logo.png, not {logo!r}")
+        publisher = Publisher(p.text("name", title) or "", logo)
     feeds = f.sub("feeds", f.mapping("feeds") or {})
     feeds.unknown_keys(("limit", "full_content"), error=True)
+    limits = f.sub("limits", f.mapping("limits") or {})
+    limits.unknown_keys(("max_article_bytes", "max_image_bytes"), error=True)
     images = f.sub("images", f.mapping("images") or {})
     images.unknown_keys(("widths", "formats", "max_pixels"), error=True)
     widths = _widths(images)
@@ -176,6 +195,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         image_formats=tuple(dict.fromkeys(formats)),
         image_max_pixels=images.integer("max_pixels", 80_000_000, minimum=1, maximum=178_000_000),  # Pillow's own cap
         search=f.boolean("search", True),
+        max_article_bytes=limits.integer("max_article_bytes", 1_000_000, minimum=1000),
+        max_image_bytes=limits.integer("max_image_bytes", 50_000_000, minimum=1000),
     )
     return (None if any(not p.warning for p in problems) else config), problems
 

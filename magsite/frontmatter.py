@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +27,9 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     }
 
 
+# Characters XML 1.0 cannot carry (feeds, sitemaps): C0 controls other than tab and newlines, U+FFFE, U+FFFF.
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in b"\t\n\r")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
 _MAX_NODES = 100_000  # guards against "billion laughs" alias expansion
 
@@ -46,15 +51,20 @@ class Document:
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    """Bytes -> text with a BOM dropped and line endings normalised; non-UTF-8 and NUL are problems."""
+    """Bytes -> text with a BOM dropped and line endings normalised; non-UTF-8 and control characters are problems."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return None, [Problem(path, line, "file is not valid UTF-8 text", "save it as UTF-8")]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(path, line, "file contains a NUL byte")]
+    # the cheap test on bytes first: a regex over every file's text would cost more than decoding it
+    suspect = (
+        len(data.translate(None, _CONTROL_BYTES)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+    )
+    if suspect and (bad := UNPUBLISHABLE.search(text)):
+        line = text.count("\n", 0, bad.start()) + 1
+        what = "a NUL byte" if bad.group() == "\x00" else f"the unprintable character U+{ord(bad.group()):04X}"
+        return None, [Problem(path, line, f"file contains {what}", "delete it; feeds and sitemaps cannot carry it")]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []
@@ -105,7 +115,8 @@ def parse_mapping(
         reason = f"{context}, {problem}" if context and problem else problem or context
         return None, key_lines, [Problem(path, line, f"{what} is not valid YAML: {reason}")]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as err:  # e.g. out-of-range timestamps
-        return None, key_lines, [Problem(path, first_line, f"{what} holds a value that cannot be read: {err}")]
+        reason = str(err).split("; use sys.")[0]  # Python's advice on its integer limit is not for editors
+        return None, key_lines, [Problem(path, first_line, f"{what} holds a value that cannot be read: {reason}")]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -114,7 +125,9 @@ def parse_mapping(
         return None, key_lines, [Problem(path, first_line, f"{what} expands to too many values (YAML aliases)")]
     for k in meta:
         if not isinstance(k, str):
-            problems.append(Problem(path, first_line, f"key {k!r} must be text"))
+            at = re.search(rf"^{re.escape(str(k))}[ \t]*:", yaml_text, re.M)
+            line = yaml_text.count("\n", 0, at.start()) + first_line if at else first_line
+            problems.append(Problem(path, line, f"key {k!r} must be text"))
     return (None if problems else meta), key_lines, problems
 
 
@@ -134,10 +147,20 @@ def _too_big(value: Any) -> bool:
     return False
 
 
-def read_document(file: Path, path: str, *, required: bool = True) -> tuple[Document | None, list[Problem]]:
+def read_document(
+    file: Path, path: str, *, required: bool = True, max_bytes: int | None = None
+) -> tuple[Document | None, list[Problem]]:
     """Read and parse one content file; I/O failures become problems, never exceptions."""
     try:
-        data = file.read_bytes()
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the build
+        with open(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None, [Problem(path, None, "not a regular file (a pipe, device or socket)")]
+            if max_bytes is not None and st.st_size > max_bytes:
+                size = f"{st.st_size:,} bytes, more than the limit of {max_bytes:,}"
+                return None, [Problem(path, None, f"file is {size}", "split it, or raise limits.max_article_bytes")]
+            data = f.read()
     except OSError as err:
         return None, [Problem(path, None, f"cannot read file: {err.strerror or err}")]
     text, problems = decode(data, path)

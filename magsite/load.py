@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -16,7 +18,7 @@ from magsite.cache import StatKey, stat_key
 from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.fields import Fields
-from magsite.frontmatter import Document, read_document
+from magsite.frontmatter import UNPUBLISHABLE, Document, read_document
 from magsite.records import Article, Author, Content, Correction, Image, Page, Section
 from magsite.urls import is_slug, slugify
 
@@ -38,14 +40,17 @@ ARTICLE_KEYS = [
     "corrections",
 ]
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
+MAX_NAME = 255  # bytes in one file name: a slug or a part of an alias becomes one
 
 
-def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, str]]:
-    """(file, site-relative path) under a folder, sorted, symlinked folders not followed."""
+def walk(site_dir: Path, folder: str, suffix: str = "", linked: list[str] | None = None) -> Iterator[tuple[Path, str]]:
+    """(file, site-relative path) under a folder, sorted; symlinked folders are not followed but listed in `linked`."""
     top = str(site_dir)
     for dirpath, dirnames, filenames in os.walk(site_dir / folder):
         dirnames.sort()
         rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        if linked is not None:
+            linked += [f"{rel_dir}/{d}" for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(suffix):
                 continue
@@ -55,12 +60,65 @@ def walk(site_dir: Path, folder: str, suffix: str = "") -> Iterator[tuple[Path, 
 Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
 
 
-def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool]) -> Parsed:
-    kind, file, rel, tz, required = job
-    doc, problems = read_document(file, rel, required=required)
+def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool, int]) -> Parsed:
+    kind, file, rel, tz, required, max_bytes = job
+    doc, problems = read_document(file, rel, required=required, max_bytes=max_bytes)
     if doc is None:
         return None, problems
     return LOADERS[kind](doc, tz, problems), problems
+
+
+def _unreadable_name(rel: str) -> str | None:
+    """A file name that is not UTF-8 (Python holds its bytes as surrogates), which no URL can carry."""
+    if rel.isascii():
+        return None
+    try:
+        rel.encode()
+    except UnicodeEncodeError:
+        return "file name is not UTF-8 text (rename the file; or run magsite in a UTF-8 locale)"
+    return None
+
+
+def _escapes(file: Path, inside: Path) -> str | None:
+    """Why a symlinked file may not be read (a loop, or a target outside the site), else None."""
+    if not file.is_symlink():
+        return None
+    try:
+        target = file.resolve(strict=True)
+    except RuntimeError:  # Python's word for a symlink loop
+        return "cannot read file: symlink loop"
+    except OSError as err:
+        return f"cannot read file: {err.strerror or err}"
+    return None if target.is_relative_to(inside) else "symlink leads outside the site folder"
+
+
+def _images(
+    site_dir: Path, max_bytes: int, linked: list[str], stats: dict[str, StatKey]
+) -> tuple[list[str], list[Problem]]:
+    """Every file under content/images that can be read, as images/... paths; the others are problems.
+
+    (A symlink out of the site is left to the image stage, which names the documents that show it.)
+    """
+    images: list[str] = []
+    problems: list[Problem] = []
+    for file, rel in walk(site_dir, "content/images", linked=linked):
+        why = _unreadable_name(rel)
+        size = (stats.get(str(file)) or (0,))[0]
+        if why is None and size <= 0:  # not known, unreadable, or a pipe or device (they have no size)
+            try:
+                st = file.stat()
+                size = st.st_size
+                if not stat.S_ISREG(st.st_mode):
+                    why = "not a regular file (a pipe, device or socket)"
+            except OSError as err:
+                why = f"cannot read file: {err.strerror or err}"
+        if why is None and size > max_bytes:
+            why = f"image is {size:,} bytes, more than the limit of {max_bytes:,} (limits.max_image_bytes)"
+        if why is None:
+            images.append(rel.removeprefix("content/"))
+        else:
+            problems.append(Problem(rel, None, why))
+    return images, problems
 
 
 def load_content(
@@ -81,22 +139,23 @@ def load_content(
     inside = site_dir.resolve()
     tz = config.tz
     results: dict[str, tuple[StatKey, Parsed]] = {}
-    todo: list[tuple[str, tuple[str, Path, str, ZoneInfo, bool]]] = []
+    todo: list[tuple[str, tuple[str, Path, str, ZoneInfo, bool, int]]] = []
     order: list[tuple[str, str]] = []
+    linked: list[str] = []
     for kind in ("articles", "authors", "sections", "pages"):
-        for file, rel in walk(site_dir, f"content/{kind}", ".md"):
+        for file, rel in walk(site_dir, f"content/{kind}", ".md", linked):
             order.append((kind, rel))
             try:
                 key = stats.get(str(file)) or stat_key(file.stat())
             except OSError as err:
                 results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
                 continue
-            if file.is_symlink() and not file.resolve().is_relative_to(inside):
-                results[rel] = (key, (None, [Problem(rel, None, "symlink leads outside the site folder")]))
+            if why := _unreadable_name(rel) or _escapes(file, inside):
+                results[rel] = (key, (None, [Problem(rel, None, why)]))
             elif rel in cached and cached[rel][0] == key:
                 results[rel] = cached[rel]
             else:
-                todo.append((rel, (kind, file, rel, tz, kind != "pages")))
+                todo.append((rel, (kind, file, rel, tz, kind != "pages", config.max_article_bytes)))
                 results[rel] = (key, (None, []))
     jobs = [job for _, job in todo]
     parsed = pool.map(_parse_file, jobs, chunksize=64) if pool and len(jobs) > 256 else map(_parse_file, jobs)
@@ -110,7 +169,10 @@ def load_content(
         problems.extend(more)
         if record is not None:
             found[kind].append(record)
-    images = tuple(rel.removeprefix("content/") for _, rel in walk(site_dir, "content/images"))
+    images, more = _images(site_dir, config.max_image_bytes, linked, stats)
+    problems += more
+    hint = "move the files into content/, or link single files"
+    problems += [Problem(rel, None, "symlinked folder is not followed", hint, warning=True) for rel in linked]
     for rel, (key, (record, more)) in list(results.items()):
         if isinstance(record, Article) and record.body:  # bodies are re-read when needed: a small cache
             results[rel] = (key, (replace(record, body=""), more))
@@ -119,7 +181,7 @@ def load_content(
         authors={a.id: a for a in found["authors"]},
         sections={s.id: s for s in found["sections"]},
         pages=tuple(found["pages"]),
-        images=images,
+        images=tuple(images),
     )
     return content, problems, results
 
@@ -244,10 +306,19 @@ def _article(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Article | 
     slug = f.text("slug") or slugify(stem)
     if not is_slug(slug):
         f.error("slug" if "slug" in doc.meta else "title", f"slug {slug!r} must be lowercase letters, digits and '-'")
+    elif len(slug.encode()) > MAX_NAME:
+        f.error("slug", f"slug is longer than {MAX_NAME} bytes, too long for a file name")
     aliases = f.text_list("aliases")
     for alias in aliases:
-        if not alias.startswith("/") or ".." in alias.split("/") or "\\" in alias or "//" in alias:
-            f.error("aliases", f"alias {alias!r} must be a site path starting with '/' (no '..')")
+        parts = alias.split("/")
+        if not alias.startswith("/") or {".", ".."} & set(parts) or "\\" in alias or "//" in alias:
+            f.error("aliases", f"alias {alias!r} must be a site path starting with '/' (no '.' or '..')")
+        elif UNPUBLISHABLE.search(alias):  # a NUL cannot even be in a file name
+            f.error("aliases", f"alias {alias!r} holds a control character")
+        elif any(len(part.encode()) > MAX_NAME for part in parts):
+            f.error(
+                "aliases", f"alias {alias[:40]!r}... has a part longer than {MAX_NAME} bytes, too long for a file name"
+            )
     article = Article(
         source=doc.path,
         title=title or "",
@@ -282,14 +353,20 @@ def _author(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Author | No
     unknown = f.unknown_keys(known, error=False)
     before = len(problems)
     ident = _id(doc, "author", problems)
+    twitter = (f.text("twitter", "") or "").lstrip("@")
+    if twitter and not re.fullmatch(r"\w{1,15}", twitter, re.ASCII):
+        f.error("twitter", f"'twitter' must be a handle like @MayaCarlin, not {twitter!r}")
+    email = f.text("email", "") or ""
+    if email and not re.fullmatch(r"[^@\s<>\"'()\[\]:;,\\]+@[\w.-]+\.\w+", email):
+        f.error("email", f"'email' must be an address like name@example.com, not {email!r}")
     author = Author(
         id=ident or "",
         source=doc.path,
         name=f.text("name", required=True) or "",
         bio=doc.body,
         role=f.text("role", "") or "",
-        twitter=(f.text("twitter", "") or "").lstrip("@"),
-        email=f.text("email", "") or "",
+        twitter=twitter,
+        email=email,
         avatar=f.text("avatar", "") or "",
         extra={k: doc.meta[k] for k in unknown},
         lines=doc.key_lines,
@@ -324,8 +401,8 @@ def _page(doc: Document, tz: ZoneInfo, problems: list[Problem]) -> Page | None:
     before = len(problems)
     stem = posixpath.splitext(posixpath.basename(doc.path))[0]
     slug = f.text("slug") or slugify(stem)
-    if not is_slug(slug):
-        f.error("slug", f"page slug {slug!r} must be lowercase letters, digits and '-'")
+    if not is_slug(slug) or len(slug.encode()) > MAX_NAME:
+        f.error("slug", f"page slug {slug[:60]!r} must be lowercase letters, digits and '-', at most {MAX_NAME} bytes")
     page = Page(
         slug=slug,
         source=doc.path,

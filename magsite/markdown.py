@@ -11,16 +11,19 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-# A URL-valued attribute in raw HTML, with its (possibly quoted) value.
+# A URL-valued attribute in raw HTML, with its (possibly quoted) value; '/' separates attributes too (<a/href=...>).
 _URL_ATTR = re.compile(
-    r"""(\s(?:href|src|action|formaction|xlink:href|poster|background|data|cite|srcdoc)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""",
+    r"""([\s/](?:href|src|action|formaction|xlink:href|poster|background|data|cite|srcdoc)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""",
     re.I,
 )
 _SCRIPTY = re.compile(r"^(?:javascript|vbscript|data(?!:image/(?:gif|png|jpeg|webp);)|file):", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_NOT_IN_ID = re.compile(r"[^\w\u4e00-\u9fff\- ]")
+# markdown-it drops every block nested deeper than this without a word (CommonMark's preset: 20); the
+# limit also bounds its recursion and the time of pathological brackets
+MAX_NESTING = 32
 
 
 def is_unsafe_url(value: str) -> bool:
@@ -57,6 +60,7 @@ class LinkContext:
     md_urls: dict[str, str] = field(default_factory=dict)  # site-relative .md path -> URL
     links: list[str] = field(default_factory=list)  # internal link targets, for checks
     images: list[InlineImage] = field(default_factory=list)  # local images shown or linked to
+    too_deep: int | None = None  # first line (from 0) nested past MAX_NESTING, whose text would be lost
 
 
 def image_path(source: str, path: str) -> str:
@@ -116,12 +120,45 @@ def _rewrite_links(state: StateCore) -> None:
                 child.content = _defuse_raw_html(child.content)
 
 
+def _heading_ids(state: StateCore) -> None:
+    """ids on h2-h4 as GitHub makes them ('order-of-battle', then 'order-of-battle-1', ...).
+
+    Replaces mdit-py-plugins' anchors, whose search for a free id is quadratic in the number of
+    headings with the same text (10,000 of them took minutes).
+    """
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3", "h4"):
+            continue
+        children = state.tokens[i + 1].children or []
+        title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+        base = _NOT_IN_ID.sub("", title.lower().replace(" ", "-"))
+        slug, number = base, next_number.get(base, 1)
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        next_number[base] = number
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
+def _check_depth(state: StateCore) -> None:
+    ctx: LinkContext | None = state.env.get("ctx")
+    if ctx is None:
+        return
+    deepest = next((t for t in state.tokens if t.level >= MAX_NESTING - 1 and t.map), None)
+    if deepest is not None and deepest.map is not None:
+        ctx.too_deep = deepest.map[0]
+
+
 @cache
 def parser() -> MarkdownIt:
     """The one configured parser of this process (built once: plugin setup is not free)."""
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}).enable(["table", "strikethrough"])
+    options = {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING}
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     footnote_plugin(md)
-    anchors_plugin(md, min_level=2, max_level=4)
+    md.core.ruler.push("magsite_heading_ids", _heading_ids)
+    md.core.ruler.push("magsite_depth", _check_depth)
     md.core.ruler.push("magsite_links", _rewrite_links)
     return md
 

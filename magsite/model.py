@@ -14,11 +14,11 @@ from magsite.config import SiteConfig
 from magsite.errors import Problem
 from magsite.records import Article, Author, Content, Page, Section
 from magsite.schedule import is_expired
-from magsite.urls import page_url, permalink, slugify
+from magsite.urls import output_path, page_url, permalink, slugify
 
 RESERVED = (
     *("author", "tag", "page", "search", "static", "images", "pagefind", "feed.xml", "atom.xml", "404.html"),
-    *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects"),
+    *("sitemap.xml", "news-sitemap.xml", "robots.txt", "_redirects", "feed.json"),
 )
 RELATED_COUNT = 4
 NEWS_WINDOW = timedelta(hours=48)
@@ -103,7 +103,11 @@ class Site:
 
 @lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
-    return slugify(name) or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    slug = slugify(name)
+    if slug and len(slug.encode()) <= 120:
+        return slug
+    # nothing left to show, or too long for a folder name: a short, stable stand-in
+    return (slug[:60].rstrip("-") + "-" if slug else "t-") + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def section_url(section_id: str) -> str:
@@ -155,12 +159,17 @@ def build_site(
     images = frozenset(content.images)
     sections = content.sections
     authors = content.authors
-    claimed: dict[str, str] = {f"/{name}/": f"magsite itself (/{name}/ is reserved)" for name in RESERVED}
+    # output file -> what claimed it ('/x/' and '/x/index.html' are one file), and the line that did
+    claimed = {output_path(f"/{name}/"): f"magsite itself (/{name}/ is reserved)" for name in RESERVED}
+    lines: dict[str, int | None] = {}
 
     def claim(url: str, record: Article | Section | Page, key: str | None = None) -> bool:
-        other = claimed.setdefault(url, record.source)
+        path = output_path(url)
+        other = claimed.setdefault(path, record.source)
+        lines.setdefault(path, record.lines.get(key or "", 1) if key else None)
         if other != record.source:
-            problem(record, key, f"URL {url} is also produced by {other}", "change the slug or the file name")
+            hint = "remove the alias" if key == "aliases" else "change the slug or the file name"
+            problem(record, key, f"URL {url} is also produced by {other}", hint)
             return False
         return True
 
@@ -305,8 +314,10 @@ def build_site(
     for listing in (site.home, *site.section_lists.values(), *site.author_lists.values(), *site.tag_lists.values()):
         for number in range(2, listing.page_count + 1):
             url = listing.page_url(number)
-            if url in claimed:
-                problems.append(Problem(claimed[url], None, f"URL {url} is needed for page {number} of {listing.url}"))
+            if (path := output_path(url)) in claimed:
+                problems.append(
+                    Problem(claimed[path], lines.get(path), f"URL {url} is needed for page {number} of {listing.url}")
+                )
     return site, problems
 
 

@@ -229,7 +229,9 @@ def new_article(
             problems.append(Problem(rel, None, f"an article with the slug '{slug}' already exists", "pass --slug"))
     if problems:
         raise ContentError(problems)
-    local = now.astimezone(config.tz).replace(second=0, microsecond=0)
+    local = (
+        (now if now.tzinfo else now.replace(tzinfo=config.tz)).astimezone(config.tz).replace(second=0, microsecond=0)
+    )
     rel = f"content/articles/{local:%Y/%m}/{slug}.md"
     return _write_new(site_dir, {rel: article_file(title, section, authors, tags, local)})[0]
 

@@ -121,6 +121,8 @@ def write_outputs(
     for output in outputs:
         if output.path in seen:
             raise ContentError([Problem(output.path, None, "two outputs were written to this path")])
+        if output.path.startswith("/") or (".." in output.path and ".." in output.path.split("/")):
+            raise ContentError([Problem(output.path, None, "output path leads outside the output folder")])
         seen.add(output.path)
 
     keep: list[Output] = []

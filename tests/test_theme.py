@@ -254,8 +254,10 @@ def test_article_page_has_every_element_of_the_reference_page(site_out: Path) ->
     boxes = art.xpath(".//aside[@class='written-by']")
     assert [text(b.xpath("./h2")[0]) for b in boxes] == ["Written By"] * 3
     maya = boxes[0]
+    (avatar,) = maya.xpath(".//img[@class='avatar']/@src")
+    assert re.fullmatch(r"/images/authors/maya(-\d+w\.[0-9a-f]+)?\.png", avatar)  # a processed rendition
     assert maya.xpath(".//img[@class='avatar']/@alt") == ["Maya Carlin"]
-    assert maya.xpath(".//img[@class='avatar']/@width") == ["80"]
+    assert maya.xpath(".//img[@class='avatar']/@width") == ["80"]  # its displayed size
     assert texts(maya, ".//p[@class='author-name']") == ["Maya Carlin"]
     assert texts(maya, ".//p[@class='author-role']") == ["Senior Editor"]
     assert texts(maya, ".//div[@class='bio']") == ["Maya Carlin is an analyst."]

@@ -2,7 +2,7 @@
 for (const button of document.querySelectorAll("[data-copy-link]")) {
   if (!navigator.clipboard) continue;
   const status = button.closest(".share").querySelector(".share-status");
-  button.hidden = false;
+  button.disabled = false;  // the button keeps its place from the start, so enabling it shifts nothing
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(button.dataset.copyLink);
