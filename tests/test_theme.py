@@ -10,6 +10,7 @@ import re
 import struct
 import subprocess
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,12 @@ SCROLL_THROUGH = """async () => {
         await new Promise((done) => setTimeout(done, 20));
     }
 }"""
+IMAGE_FILE = re.compile(r"\.(avif|webp|jpe?g|png|svg)$")
+LAYOUT_SHIFT = """() => new Promise((done) => {
+    new PerformanceObserver((list) => done(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
+        .observe({type: "layout-shift", buffered: true});
+    setTimeout(() => done(0), 300);
+})"""
 SAMPLE_PAGES = {
     "front": "/",
     "article": "/smart-bombs/putins-nightmare-belgorod/",
@@ -139,7 +146,7 @@ def site_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "output"
-    result = run("build", "--site", REPO, "--output", out, "--now", "2026-11-25T12:00:00Z")
+    result = run("build", "--site", REPO, "--output", out, "--now", "2026-11-25T12:00:00Z", "--no-cache")
     assert result.exit_code == 0, result.output
     return out
 
@@ -249,7 +256,8 @@ def test_article_page_has_every_element_of_the_reference_page(site_out: Path) ->
     maya = boxes[0]
     (avatar,) = maya.xpath(".//img[@class='avatar']/@src")
     assert re.fullmatch(r"/images/authors/maya(-\d+w\.[0-9a-f]+)?\.png", avatar)  # a processed rendition
-    assert maya.xpath(".//img[@class='avatar']/@width") == ["96"]
+    assert maya.xpath(".//img[@class='avatar']/@alt") == ["Maya Carlin"]
+    assert maya.xpath(".//img[@class='avatar']/@width") == ["80"]  # its displayed size
     assert texts(maya, ".//p[@class='author-name']") == ["Maya Carlin"]
     assert texts(maya, ".//p[@class='author-role']") == ["Senior Editor"]
     assert texts(maya, ".//div[@class='bio']") == ["Maya Carlin is an analyst."]
@@ -443,9 +451,14 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def open_page(browser: Browser, url: str, width: int = 390, **options: object) -> tuple[Page, list[str], list[str]]:
+def open_page(
+    browser: Browser, url: str, width: int = 390, slow_images: bool = False, **options: object
+) -> tuple[Page, list[str], list[str]]:
     """Load url; returns the page, every URL it requested and every console error."""
     page = browser.new_page(viewport={"width": width, "height": 800}, **options)
+    if slow_images:  # the first images arrive after the first paint, as on a real network, so a shift shows
+        held = itertools.count()
+        page.route(IMAGE_FILE, lambda route: (held.__next__() < 4 and time.sleep(0.3), route.continue_()))
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -458,7 +471,7 @@ def open_page(browser: Browser, url: str, width: int = 390, **options: object) -
 @pytest.mark.parametrize("width", [360, 1366])
 def test_pages_fit_the_screen_and_request_nothing_from_elsewhere(browser: Browser, origin: str, width: int) -> None:
     for name, path in {**SAMPLE_PAGES, "not found": "/404.html"}.items():
-        page, requests, errors = open_page(browser, origin + path, width)
+        page, requests, errors = open_page(browser, origin + path, width, slow_images=True)
         page.evaluate(SCROLL_THROUGH)  # so that every lazy image loads
         page.wait_for_function("[...document.images].every(i => i.complete)")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -466,6 +479,7 @@ def test_pages_fit_the_screen_and_request_nothing_from_elsewhere(browser: Browse
         assert [u for u in requests if not u.startswith(origin)] == [], name
         assert errors == [], name
         assert page.evaluate("[...document.images].filter(i => !i.naturalWidth).map(i => i.src)") == [], name
+        assert page.evaluate(LAYOUT_SHIFT) == 0, f"{name} at {width}px moved while loading"
         page.close()
 
 
