@@ -172,9 +172,9 @@ def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path
     assert inline["img"]["src"].endswith(".png")
 
     avatar = picture_of(doc, "//aside[@class='written-by']//picture")["img"]
-    assert (avatar["width"], avatar["height"], avatar["class"]) == ("96", "96", "avatar")  # partials/avatar.html
+    assert (avatar["width"], avatar["height"], avatar["class"]) == ("80", "80", "avatar")  # partials/avatar.html
     assert [w for _, w in srcset_urls(avatar["srcset"])] == [120, 240, 300]
-    assert avatar["sizes"] == "96px"
+    assert avatar["sizes"] == "80px"
 
     card = parse(out / "index.html").xpath("//article[@class='card']//img")
     assert card and all(i.get("loading") == "lazy" and i.get("width") for i in card)
