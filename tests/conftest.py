@@ -15,6 +15,17 @@ from magsite.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-25T12:00:00Z"
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium, driven by Playwright; never a downloaded browser
+CHROMIUM_ARGS = [  # headless as root on a machine with no network but loopback
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 
 CONFIG = """\
 title: Test Defense Weekly

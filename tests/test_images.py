@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build_site, make_site, run, tree_digest
+from conftest import CHROMIUM, CHROMIUM_ARGS, NOW, REPO, article, build_site, make_site, run, tree_digest
 from lxml import etree
 from PIL import ExifTags, Image, features
 from PIL.PngImagePlugin import PngInfo
@@ -31,16 +31,6 @@ HERO = "{src: images/hero.jpg, alt: Tanks on a winter field}"
 MODERN = ("avif", "webp") if features.check("avif") else ("webp",)
 NAME = re.compile(r"-(\d+w|og|16x9|4x3|1x1)\.([0-9a-f]{10})\.(avif|webp|jpg|png)$")
 SECRETS = (b"SN-4242-SECRET", b"GPS-SECRET-CAM", b"xmp-secret", b"comment-secret", b"png-secret")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 
 def photo(width: int, height: int, fmt: str = "JPEG", **save: object) -> bytes:
@@ -453,7 +443,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_chromium_picks_a_modern_variant_big_enough_and_nothing_shifts(served: tuple[str, Path]) -> None:
     origin, _ = served
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for viewport, scale in (({"width": 412, "height": 823}, 1.75), ({"width": 1350, "height": 940}, 1)):
             page = browser.new_page(viewport=viewport, device_scale_factor=scale)
             page.goto(f"{origin}/smart-bombs/story/", wait_until="load")
@@ -507,7 +497,7 @@ def test_lighthouse_image_audits_pass_on_an_article_page(served: tuple[str, Path
         port = s.getsockname()[1]
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, f"--remote-debugging-port={port}"]
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--remote-debugging-port={port}"]
         )
         run = subprocess.run(
             [

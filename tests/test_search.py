@@ -14,20 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONFIG, NOW, REPO, article, build_site, make_site, run, tree_digest
+from conftest import CHROMIUM, CHROMIUM_ARGS, CONFIG, NOW, REPO, article, build_site, make_site, run, tree_digest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 # The strict policy the site will be served with: no inline script or style; Pagefind's WebAssembly needs
 # 'wasm-unsafe-eval'.
 CSP = (

@@ -6,22 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import article, make_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, article, make_site
 from playwright.sync_api import Browser, Page, sync_playwright
 from preview import WAIT, Preview
 
 A = "content/articles/2024/05/first-strike.md"
 CSS = "themes/default/static/css/main.css"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 # A strict policy: the live-reload script must work as an external file, without inline script or style.
 CSP = """{% extends "theme/base.html" %}
 {% block head %}<meta http-equiv="Content-Security-Policy" content="default-src 'self'">{% endblock %}
@@ -32,7 +22,7 @@ TIMEOUT_MS = WAIT * 1000
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

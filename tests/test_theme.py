@@ -18,21 +18,11 @@ from pathlib import Path
 import feedparser
 import html5lib
 import pytest
-from conftest import REPO, article, build_site, make_site, run
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, article, build_site, make_site, run
 from lxml import etree
 from playwright.sync_api import Browser, Page, sync_playwright
 
 VNU_JAR = REPO / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 SCROLL_THROUGH = """async () => {
     for (let y = 0; y < document.body.scrollHeight; y += 500) {
         window.scrollTo(0, y);
@@ -446,7 +436,7 @@ def origin(sample_out: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -18,13 +18,9 @@ from typing import ClassVar
 
 import pytest
 import yaml
-from conftest import NOW, REPO, run
+from conftest import CHROMIUM, CHROMIUM_ARGS, NOW, REPO, run
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 YEAR = 31536000
 
 
@@ -198,7 +194,7 @@ def server(sample: Path) -> Iterator[str]:
 
 def test_pages_load_under_the_csp_without_violations(server: str, sample: Path) -> None:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         messages: list[str] = []
         page.on("console", lambda m: messages.append(m.text))
