@@ -132,10 +132,12 @@ def write_outputs(
         old = root + output.path
         if output.fingerprint:
             unchanged = previous.get(output.path) == output.fingerprint and os.path.isfile(old)
+        elif output.path not in previous:  # new: rendered with the others (in a worker if heavy)
+            unchanged = False
         else:
             if output.render is not None:  # render once, compare, and write those same bytes if needed
                 output = replace(output, data=output.content(), render=None)
-            unchanged = output.path in previous and _same_file(output, Path(old))
+            unchanged = _same_file(output, Path(old))
         (keep if unchanged else fresh).append(output)
     gone = [path for path in previous if path not in seen]
     if not fresh and not gone:  # nothing changed: leave the folder alone
