@@ -5,13 +5,17 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
+
+from magsite import markdown_fast
 
 # A URL-valued attribute in raw HTML, with its (possibly quoted) value; '/' separates attributes too (<a/href=...>).
 _URL_ATTR = re.compile(
@@ -62,6 +66,10 @@ class LinkContext:
     images: list[InlineImage] = field(default_factory=list)  # local images shown or linked to
     too_deep: int | None = None  # first line (from 0) nested past MAX_NESTING, whose text would be lost
 
+    def fresh(self) -> LinkContext:
+        """An empty context resolving like this one, for a render that may be abandoned."""
+        return LinkContext(self.source, self.base_path, self.md_urls)
+
 
 def image_path(source: str, path: str) -> str:
     """The site-relative path of a local image: '/x' and 'x' from the site root, './x' and '../x' from the document."""
@@ -94,6 +102,19 @@ def _resolve(ctx: LinkContext, url: str, *, image: bool, alt: str | None = None)
     return url
 
 
+def _link_href(ctx: LinkContext | None, href: str) -> str:
+    return _resolve(ctx, href, image=False) if ctx else ("#" if is_unsafe_url(href) else href)
+
+
+def _image_src(ctx: LinkContext | None, src: str, alt: str) -> tuple[str, str | None]:
+    """The src to write, and the site-relative path for IMAGE_MARK when it is a local image."""
+    if ctx is None:
+        return ("#" if is_unsafe_url(src) else src), None
+    found = len(ctx.images)
+    src = _resolve(ctx, src, image=True, alt=alt)
+    return src, (ctx.images[-1].src if len(ctx.images) > found else None)
+
+
 def _rewrite_links(state: StateCore) -> None:
     ctx: LinkContext | None = state.env.get("ctx")
     for token in state.tokens:
@@ -103,43 +124,47 @@ def _rewrite_links(state: StateCore) -> None:
             continue
         for child in token.children:
             if child.type == "link_open":
-                href = str(child.attrGet("href") or "")
-                child.attrSet(
-                    "href", _resolve(ctx, href, image=False) if ctx else ("#" if is_unsafe_url(href) else href)
-                )
+                child.attrSet("href", _link_href(ctx, str(child.attrGet("href") or "")))
             elif child.type == "image":
-                src = str(child.attrGet("src") or "")
-                if ctx is None:
-                    child.attrSet("src", "#" if is_unsafe_url(src) else src)
-                    continue
-                found = len(ctx.images)
-                child.attrSet("src", _resolve(ctx, src, image=True, alt=child.content))
-                if len(ctx.images) > found:
-                    child.attrSet(IMAGE_MARK, ctx.images[-1].src)
+                # the alt text readers get, as the renderer will write it
+                alt = state.md.renderer.renderInlineAsText(child.children, state.md.options, state.env)
+                src, mark = _image_src(ctx, str(child.attrGet("src") or ""), alt)
+                child.attrSet("src", src)
+                if mark is not None:
+                    child.attrSet(IMAGE_MARK, mark)
             elif child.type == "html_inline":
                 child.content = _defuse_raw_html(child.content)
 
 
-def _heading_ids(state: StateCore) -> None:
-    """ids on h2-h4 as GitHub makes them ('order-of-battle', then 'order-of-battle-1', ...).
+def _id_maker() -> Callable[[str], str]:
+    """ids for one document's headings as GitHub makes them ('order-of-battle', then 'order-of-battle-1', ...).
 
     Replaces mdit-py-plugins' anchors, whose search for a free id is quadratic in the number of
     headings with the same text (10,000 of them took minutes).
     """
     taken: set[str] = set()
     next_number: dict[str, int] = {}
-    for i, token in enumerate(state.tokens):
-        if token.type != "heading_open" or token.tag not in ("h2", "h3", "h4"):
-            continue
-        children = state.tokens[i + 1].children or []
-        title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+
+    def make(title: str) -> str:
         base = _NOT_IN_ID.sub("", title.lower().replace(" ", "-"))
         slug, number = base, next_number.get(base, 1)
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
         next_number[base] = number
         taken.add(slug)
-        token.attrSet("id", slug)
+        return slug
+
+    return make
+
+
+def _heading_ids(state: StateCore) -> None:
+    """ids on h2-h4, from their text and code (not image alt text)."""
+    make_id = _id_maker()
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3", "h4"):
+            continue
+        children = state.tokens[i + 1].children or []
+        token.attrSet("id", make_id("".join(c.content for c in children if c.type in ("text", "code_inline"))))
 
 
 def _check_depth(state: StateCore) -> None:
@@ -163,10 +188,76 @@ def parser() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str, ctx: LinkContext | None = None) -> str:
-    """Render one Markdown document to HTML, rewriting links through ctx when given."""
+def render_markdown(text: str, ctx: LinkContext | None = None, *, fast: bool = True) -> str:
+    """Render one Markdown document to HTML, rewriting links through ctx when given.
+
+    An eligible document goes the accelerated way (render_fast); fast=False forces markdown-it,
+    which gives the same bytes and the same ctx.
+    """
+    if fast:
+        found = render_fast(text, ctx)
+        if found is not None:
+            return found
     env: dict[str, Any] = {"ctx": ctx}
     return parser().render(text, env)
+
+
+_HEADING = re.compile(r"<h([234])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_LINK_OR_IMAGE = re.compile(r'<a href="([^"]*)"|<img src="([^"]*)" alt="([^"]*)"([^>]*)>')
+
+
+def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
+    """What render_markdown gives, through pulldown-cmark (markdown_fast), or None for markdown-it to do it.
+
+    ctx is filled only when the result is not None. The href pulldown writes is the link's target
+    with '&' and "'" escaped and every other byte that needs it percent-encoded: a target without
+    '%' is therefore the one markdown-it sees, and any other goes to markdown-it.
+    """
+    if not markdown_fast.eligible(text):
+        return None
+    out = markdown_fast.html(text)
+    if "<h" in out:
+        make_id = _id_maker()
+
+        def heading(m: re.Match[str]) -> str:
+            title = html.unescape(_TAG.sub("", m[2])).replace("\n", "")  # '\n' only from line breaks
+            return f'<h{m[1]} id="{escapeHtml(make_id(title))}">{m[2]}</h{m[1]}>'
+
+        out = _HEADING.sub(heading, out)
+    scratch = ctx.fresh() if ctx else None
+    md = parser()
+
+    def target(escaped: str) -> str | None:
+        url = html.unescape(escaped)
+        if "%" in url:
+            return None
+        url = md.normalizeLink(url)
+        return url if md.validateLink(url) else None
+
+    def rewrite(m: re.Match[str]) -> str:
+        url = target(m[1] if m[1] is not None else m[2])
+        if url is None:
+            raise _Abandon
+        if m[1] is not None:
+            return f'<a href="{escapeHtml(_link_href(scratch, url))}"'
+        src, mark = _image_src(scratch, url, html.unescape(m[3]))
+        marked = f' {IMAGE_MARK}="{escapeHtml(mark)}"' if mark is not None else ""
+        return f'<img src="{escapeHtml(src)}" alt="{m[3]}"{m[4]}{marked}>'
+
+    try:
+        if "<a " in out or "<img " in out:  # in document order, as ctx records them
+            out = _LINK_OR_IMAGE.sub(rewrite, out)
+    except _Abandon:
+        return None
+    if ctx and scratch:
+        ctx.links += scratch.links
+        ctx.images += scratch.images
+    return out
+
+
+class _Abandon(Exception):
+    """A link the fast path cannot reproduce exactly."""
 
 
 def first_paragraph(markdown_html: str) -> str:
