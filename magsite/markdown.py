@@ -210,9 +210,7 @@ _LINK_OR_IMAGE = re.compile(r'<a href="([^"]*)"|<img src="([^"]*)" alt="([^"]*)"
 def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
     """What render_markdown gives, through pulldown-cmark (markdown_fast), or None for markdown-it to do it.
 
-    ctx is filled only when the result is not None. The href pulldown writes is the link's target
-    with '&' and "'" escaped and every other byte that needs it percent-encoded: a target without
-    '%' is therefore the one markdown-it sees, and any other goes to markdown-it.
+    ctx is filled only when the result is not None.
     """
     if not markdown_fast.eligible(text):
         return None
@@ -225,18 +223,10 @@ def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
             return f'<h{m[1]} id="{escapeHtml(make_id(title))}">{m[2]}</h{m[1]}>'
 
         out = _HEADING.sub(heading, out)
-    scratch = ctx.fresh() if ctx else None
-    md = parser()
-
-    def target(escaped: str) -> str | None:
-        url = html.unescape(escaped)
-        if "%" in url:
-            return None
-        url = md.normalizeLink(url)
-        return url if md.validateLink(url) else None
+    scratch = ctx.fresh() if ctx is not None else None
 
     def rewrite(m: re.Match[str]) -> str:
-        url = target(m[1] if m[1] is not None else m[2])
+        url = markdown_fast.link_target(m[1] if m[1] is not None else m[2])
         if url is None:
             raise _Abandon
         if m[1] is not None:
@@ -250,7 +240,7 @@ def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
             out = _LINK_OR_IMAGE.sub(rewrite, out)
     except _Abandon:
         return None
-    if ctx and scratch:
+    if ctx is not None and scratch is not None:
         ctx.links += scratch.links
         ctx.images += scratch.images
     return out
