@@ -105,10 +105,11 @@ def eligible(text: str) -> bool:
 def _table_trouble(text: str) -> bool:
     """A table whose extent the two parsers may see differently.
 
-    markdown-it lets a table interrupt a paragraph (pulldown does not), takes a list marker before the
-    header for its first cell (pulldown for a list item holding the table) and ends the body at a line
-    that starts another block (pulldown takes it for a row). Only tables at the top or in quotes, with
-    a blank line above and rows that hold a pipe and start no block, are taken.
+    markdown-it lets a table interrupt a paragraph (pulldown does not), makes one of 'a |' over '---'
+    (pulldown a heading), takes a list marker before the header for its first cell (pulldown for a list
+    item holding the table) and ends the body at a line that starts another block (pulldown takes it
+    for a row). Only tables at the top or in quotes, with a blank line above, a pipe in the delimiter
+    row and rows that hold a pipe and start no block, are taken.
     """
     lines = text.split("\n")
     for m in _DELIMITER_ROW.finditer(text):
@@ -116,7 +117,7 @@ def _table_trouble(text: str) -> bool:
         if i == 0 or "|" not in lines[i - 1]:
             continue  # no header row: not a table to either
         header, quotes = lines[i - 1], _QUOTES.match(m[0])
-        if (i >= 2 and lines[i - 2].strip(" >")) or not header.startswith(quotes[0]):
+        if "|" not in m[0] or (i >= 2 and lines[i - 2].strip(" >")) or not header.startswith(quotes[0]):
             return True
         header = header[quotes.end() :]
         if header[:1] == " " or _BLOCK_START.match(header) or m[0][quotes.end() : quotes.end() + 1] == " ":

@@ -15,6 +15,7 @@ LAYERS = [
     {"load", "schedule"},
     {"model"},
     {"images"},
+    {"markdown_fast"},
     {"markdown", "theme", "social", "ads"},
     {"picture"},
     {"bodies"},

@@ -278,6 +278,12 @@ def test_generated_markdown_renders_the_same_both_ways(text: str) -> None:
 
 
 @settings(FUZZ, max_examples=300)
+@given(text=st.text(" \n\n*_[]()!#>-+.1`\\:|~&a b\"'/=é", max_size=80))
+def test_character_soup_renders_the_same_both_ways(text: str) -> None:
+    both_ways(text + "\n")
+
+
+@settings(FUZZ, max_examples=300)
 @given(
     url=st.one_of(
         st.from_regex(r"(https?://[a-z0-9-]{1,63}(\.[a-zA-Z0-9-]{1,63}){0,4})?[!-~]{0,30}", fullmatch=True),
