@@ -134,8 +134,9 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         sources[name] = source
         try:
-            found = jinja2.meta.find_referenced_templates(env.parse(source))
-            refs[name] = set(found) if None not in (found := list(found)) else None
+            tree = env.parse(source)
+            found = [*jinja2.meta.find_referenced_templates(tree), *_partial_names(tree)]
+            refs[name] = set(found) if None not in found else None  # type: ignore[arg-type]
         except jinja2.TemplateSyntaxError:
             refs[name] = None
     everything = digest(*(f"{n}\x1e{src}" for n, src in sorted(sources.items())))
@@ -155,6 +156,14 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
             stack.extend(refs[current])  # type: ignore[arg-type]
         result[name] = everything if dynamic else digest(*(f"{n}\x1e{sources[n]}" for n in sorted(seen)))
     return result
+
+
+def _partial_names(tree: jinja2.nodes.Template) -> Iterator[str | None]:
+    """Templates named in `partial("name", ...)` calls; None for a name only known when rendering."""
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+            first = call.args[0] if call.args else None
+            yield first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None
 
 
 def render_site(
@@ -199,7 +208,19 @@ def render_site(
             html = cards[post.url] = Markup(env.get_template("partials/card.html").render(post=post))
         return html
 
+    partials: dict[tuple[object, ...], Markup] = {}
+
+    def partial(template: str, /, **variant: object) -> Markup:
+        """A template that sees only the globals and `variant`, rendered once per process for each variant
+        (Hugo's partialCached): the header and footer of 13,000 pages are rendered a handful of times."""
+        key = (template, *sorted(variant.items()))
+        html = partials.get(key)
+        if html is None:
+            html = partials[key] = Markup(env.get_template(template).render(**variant))
+        return html
+
     env.globals.update(
+        partial=partial,
         author_bio=lambda author: Markup(bodies[author.source]),
         picture=picture_global(pictures, config.base_path, media),
         image_set=pictures.image_set,

@@ -47,6 +47,14 @@ CHANGES: dict[str, Callable[[Path], None]] = {
             '{% extends "theme/page.html" %}{% block main %}<p>Override</p>{{ super() }}{% endblock %}\n'
         )
     ),
+    "partial override": lambda s: (  # rendered once per variant by partial(), not per page
+        (s / "templates/partials").mkdir(parents=True)
+        or (s / "templates/partials/footer.html").write_text("<footer>Our own footer</footer>\n")
+    ),
+    "nested partial override": lambda s: (  # icon.html, used through partial() inside the cached header
+        (s / "templates/partials").mkdir(parents=True)
+        or (s / "templates/partials/icon.html").write_text("<i>{{ name }}</i>")
+    ),
     "static file override": lambda s: (
         (s / "themes/default/static/css").mkdir(parents=True)
         or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n")
