@@ -76,11 +76,15 @@ def build(
     changed). Any content problem raises ContentError listing all of them, before the output folder is
     touched, so the previous output stays as it was.
     """
+    if gc.get_freeze_count():  # a previous build in this process (magsite serve): let its garbage go first
+        gc.unfreeze()
+        gc.collect()
     collecting = gc.isenabled()
     gc.disable()  # a build makes a few big object graphs and frees them at the end: cycle scans only cost
     try:
         return _build(site_dir, options, progress)
     finally:
+        gc.freeze()  # else the next collection scans the million objects the build made (0.2 s at 10,000)
         if collecting:
             gc.enable()
 

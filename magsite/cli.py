@@ -74,6 +74,21 @@ def main() -> None:
     _utf8_file_names()
 
 
+def console() -> NoReturn:
+    """The `magsite` command: main(), then exit without freeing the build's objects one by one, which
+    takes a third of a second after a build of 10,000 articles (output and cache files are closed by then)."""
+    try:
+        main()
+        code: int | str | None = 0
+    except SystemExit as exit:
+        code = exit.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
+
+
 def _utf8_file_names() -> None:
     """Re-run the magsite command in Python's UTF-8 mode where the locale is not UTF-8 (LC_ALL=C with
     PYTHONUTF8=0, a Latin-1 locale): file names, and so slugs and URLs, then read the same on every machine."""
