@@ -12,7 +12,7 @@ from pathlib import Path
 
 from magsite.cache import BuildCache, digest
 from magsite.errors import Problem
-from magsite.frontmatter import read_document
+from magsite.frontmatter import read_body
 from magsite.images import Images
 from magsite.markdown import MAX_NESTING, LinkContext, render_markdown
 from magsite.model import Site, page_link
@@ -66,8 +66,7 @@ class Bodies:
     def text(self, source: str) -> str:
         doc = self.documents[source]
         if doc.text is None:
-            found, _ = read_document(self.site_dir / source, source)
-            doc.text = found.body if found else ""
+            doc.text = read_body(self.site_dir / source)
         return doc.text
 
     def _load(self, source: str) -> str:

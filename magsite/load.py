@@ -167,15 +167,15 @@ def load_content(
     for kind, rel in order:
         record, more = results[rel][1]
         problems.extend(more)
+        if isinstance(record, Article) and record.body:  # bodies are re-read when rendered (frontmatter.read_body)
+            record = replace(record, body="")
+            results[rel] = (results[rel][0], (record, more))
         if record is not None:
             found[kind].append(record)
     images, more = _images(site_dir, config.max_image_bytes, linked, stats)
     problems += more
     hint = "move the files into content/, or link single files"
     problems += [Problem(rel, None, "symlinked folder is not followed", hint, warning=True) for rel in linked]
-    for rel, (key, (record, more)) in list(results.items()):
-        if isinstance(record, Article) and record.body:  # bodies are re-read when needed: a small cache
-            results[rel] = (key, (replace(record, body=""), more))
     content = Content(
         articles=tuple(found["articles"]),
         authors={a.id: a for a in found["authors"]},
