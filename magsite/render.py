@@ -497,7 +497,8 @@ def render_site(
             def render_feed(channel: Channel = channel, write: FeedWriter = write) -> bytes:
                 return write(channel, [feed_item(p) for p in channel.posts], config)
 
-            outputs.append(Output(channel.prefix.lstrip("/") + name, digest(fp, name), render=render_feed))
+            path = channel.prefix.lstrip("/") + name  # rendered in the workers, after the pages (bodies cached)
+            outputs.append(Output(path, digest(fp, name), render=render_feed, parallel=True))
     for path, data in sitemap_files(config, _sitemap_entries(site)).items():
         outputs.append(Output(path, data=data))
     outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
