@@ -125,7 +125,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
     from magsite.images import IMAGE_CACHE, process_images
     from magsite.load import load_content
     from magsite.model import build_site, related_inputs
-    from magsite.render import render_site
+    from magsite.render import CompiledTemplates, render_site
     from magsite.search import BUNDLE_DIR, find_pagefind, index_site
     from magsite.theme import make_environment, template_problem
     from magsite.write import write_outputs
@@ -155,7 +155,8 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
             raise ContentError([p for p in problems if not p.warning])
     stage("images", plural(len(images.by_src), "image"))
     try:
-        outputs = render_site(site, bodies, theme, make_environment(theme), site_dir, images)
+        env = make_environment(theme, CompiledTemplates(cache))
+        outputs = render_site(site, bodies, theme, env, site_dir, images)
     except jinja2.TemplateError as err:
         raise ContentError([template_problem(err, site_dir)]) from None
     stage("render", plural(len(outputs), "output"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -9,13 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 from markupsafe import Markup, escape
 
 from magsite import __version__, jsonld
 from magsite.ads import insert_after_paragraph, slot_stylesheet
 from magsite.bodies import Bodies
-from magsite.cache import digest
+from magsite.cache import BuildCache, digest
 from magsite.config import SiteConfig
 from magsite.feeds import (
     Channel,
@@ -126,19 +128,43 @@ def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in the build cache (signed like the rest of it), so that a rebuild after
+    an edit does not compile the theme again."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.cache.get_blob(f"template:{bucket.key}:{bucket.checksum}")
+        if data is not None:
+            bucket.bytecode_from_string(data)  # ignored when another Python version wrote it
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put_blob(f"template:{bucket.key}:{bucket.checksum}", bucket.bytecode_to_string())
+
+
+def template_digests(env: jinja2.Environment, cache: BuildCache | None = None) -> dict[str, str]:
     """Template name -> digest of its source and of every template it extends, includes or imports."""
     sources: dict[str, str] = {}
     refs: dict[str, set[str] | None] = {}
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         sources[name] = source
+        key = f"refs:{digest(name, source)}"
+        known = cache.get_blob(key) if cache else None
+        if known is not None:
+            found = json.loads(known)
+            refs[name] = None if found is None else set(found)
+            continue
         try:
             tree = env.parse(source)
             found = [*jinja2.meta.find_referenced_templates(tree), *_partial_names(tree)]
             refs[name] = set(found) if None not in found else None  # type: ignore[arg-type]
         except jinja2.TemplateSyntaxError:
             refs[name] = None
+        if cache:
+            cache.put_blob(key, json.dumps(sorted(refs[name] or ()) if refs[name] is not None else None).encode())
     everything = digest(*(f"{n}\x1e{src}" for n, src in sorted(sources.items())))
     result: dict[str, str] = {}
     for name in sources:
@@ -251,7 +277,7 @@ def render_site(
     heroes = {p.url: image_urls(p.article.image, config, sizes) for p in site.posts if p.article.image}
     home_crumb = (config.title, config.absolute("/"))
     site_feeds = feed_links("/", config.title, json_feed=True)
-    templates = template_digests(env)
+    templates = template_digests(env, bodies.cache)
     everywhere = digest(
         __version__,
         repr(config),
