@@ -41,6 +41,7 @@ class Bodies:
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     fresh: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # to store in the cache
     md_urls: dict[str, str] = field(default_factory=dict)
+    last: tuple[str, str] = ("", "")  # the article rendered last: articles are not all kept in memory
 
     def __post_init__(self) -> None:
         site = self.site
@@ -60,7 +61,10 @@ class Bodies:
     def __getitem__(self, source: str) -> str:
         html = self.html.get(source)
         if html is None:
+            if self.last[0] == source:  # an article page asks for its summary, then its body
+                return self.last[1]
             html = self._load(source)
+            self.last = (source, html)
         return html
 
     def text(self, source: str) -> str:

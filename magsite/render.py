@@ -211,9 +211,14 @@ def render_site(
         assets["css/ad-slots.css"] = f"{config.base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", digest(content_digest(data)), data=data))
 
+    summaries: dict[str, str] = {}  # meta description, Open Graph, JSON-LD, feeds and cards all ask
+
     def summary(post: Post) -> str:
-        a = post.article
-        return a.summary or a.dek or first_paragraph(bodies[a.source])
+        found = summaries.get(post.url)
+        if found is None:
+            a = post.article
+            found = summaries[post.url] = a.summary or a.dek or first_paragraph(bodies[a.source])
+        return found
 
     def asset(rel: str) -> str:
         if rel not in assets:
@@ -534,22 +539,31 @@ def render_site(
 
 
 class Lazy:
-    """Text made only when a template prints or tests it, so skipped pages cost no Markdown rendering."""
+    """Text made only when a template prints or tests it, so skipped pages cost no Markdown rendering.
 
-    __slots__ = ("make", "markup")
+    Plain text (a description, printed several times) is kept once made; HTML (a whole body, printed
+    once) is not, or every page's body would stay in memory until the build ends.
+    """
+
+    __slots__ = ("make", "markup", "value")
 
     def __init__(self, make: Callable[[], str], *, markup: bool = False) -> None:
-        self.make, self.markup = make, markup
+        self.make, self.markup, self.value = make, markup, None
 
     def __str__(self) -> str:
-        return self.make()
+        if self.value is not None:
+            return self.value
+        text = self.make()
+        if not self.markup:
+            self.value = text
+        return text
 
     def __html__(self) -> str:
-        text = self.make()
+        text = str(self)
         return text if self.markup else str(escape(text))
 
     def __bool__(self) -> bool:
-        return bool(self.make())
+        return bool(str(self))
 
 
 def _html(bodies: Bodies, source: str) -> Lazy:
