@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -530,8 +531,8 @@ def render_site(
 
             path = channel.prefix.lstrip("/") + name  # rendered in the workers, after the pages (bodies cached)
             outputs.append(Output(path, digest(fp, name), render=render_feed, parallel=True))
-    for path, data in sitemap_files(config, _sitemap_entries(site)).items():
-        outputs.append(Output(path, data=data))
+    for path, fingerprint, data in _sitemaps(config, site, bodies.cache):
+        outputs.append(Output(path, fingerprint, data=data))
     outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
     outputs.append(Output("robots.txt", data=robots_txt(config)))
     outputs.extend(Output(path, fingerprint, file=file) for path, fingerprint, file in pictures.files())
@@ -568,6 +569,20 @@ class Lazy:
 
 def _html(bodies: Bodies, source: str) -> Lazy:
     return Lazy(lambda: bodies[source], markup=True)
+
+
+def _sitemaps(config: SiteConfig, site: Site, cache: BuildCache) -> list[tuple[str, str, bytes]]:
+    """(path, fingerprint, bytes) of the sitemap files; the XML of 100,000 URLs is made again only when
+    a URL or a date in it changed (the last one made is kept in the build cache)."""
+    entries = list(_sitemap_entries(site))
+    fingerprint = digest(repr(config), content_digest(pickle.dumps(entries, protocol=5)))
+    kept = cache.get_blob("sitemaps")
+    if kept is not None and kept.startswith(fingerprint.encode()):
+        files: dict[str, bytes] = pickle.loads(kept[len(fingerprint) :])  # signed: written by this user
+    else:
+        files = sitemap_files(config, entries)
+        cache.put_blob("sitemaps", fingerprint.encode() + pickle.dumps(files, protocol=5))
+    return [(path, digest(fingerprint, path), data) for path, data in files.items()]
 
 
 def _sitemap_entries(site: Site) -> Iterator[tuple[str, datetime | None]]:
