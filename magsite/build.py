@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from magsite import __version__
-from magsite.cache import digest, input_stats, open_cache, output_id, user_key
+from magsite.cache import digest, input_stats, load_state, open_cache, output_id, user_key
 from magsite.config import load_config
 from magsite.errors import ContentError, Problem
 from magsite.schedule import Change, next_change
@@ -118,6 +118,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
         stage("config", "nothing changed")
         files, pages, counts, change = summary
         return BuildResult(out_dir, files, 0, pages, [], timings, counts, change)
+    load_state(cache)
     # imported here, so that a no-op build does not pay for loading Jinja, markdown-it and feedgen
     import jinja2
 

@@ -268,10 +268,14 @@ def input_stats(roots: list[Path], files: list[Path]) -> dict[str, StatKey]:
 
 
 def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache:
-    """The cache of a site, with whatever of the last build's state can be trusted."""
+    """The cache of a site; its state is read by load_state(), after the cheap unchanged_since() test."""
     if not enabled:
         return BuildCache(None, salt)
-    cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, user_key())
+    return BuildCache(site_dir / CACHE_DIR, FORMAT + salt, user_key())
+
+
+def load_state(cache: BuildCache) -> None:
+    """Fill the cache with whatever of the last build's state can be trusted."""
     for number in range(SHARDS):
         shard = cache._read(f"files-{number:02d}.pickle")
         if isinstance(shard, dict):
@@ -281,4 +285,3 @@ def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache
     cache.related = related if isinstance(related, tuple) and len(related) == 2 else None
     if isinstance(state, tuple) and len(state) == 2 and all(isinstance(x, dict) for x in state):
         cache.manifest, cache.shown = state
-    return cache
