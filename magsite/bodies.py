@@ -12,7 +12,7 @@ from pathlib import Path
 
 from magsite.cache import BuildCache, digest
 from magsite.errors import Problem
-from magsite.frontmatter import read_document
+from magsite.frontmatter import read_body
 from magsite.images import Images
 from magsite.markdown import MAX_NESTING, LinkContext, render_markdown
 from magsite.model import Site, page_link
@@ -41,6 +41,7 @@ class Bodies:
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     fresh: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # to store in the cache
     md_urls: dict[str, str] = field(default_factory=dict)
+    last: tuple[str, str] = ("", "")  # the article rendered last: articles are not all kept in memory
 
     def __post_init__(self) -> None:
         site = self.site
@@ -60,14 +61,16 @@ class Bodies:
     def __getitem__(self, source: str) -> str:
         html = self.html.get(source)
         if html is None:
+            if self.last[0] == source:  # an article page asks for its summary, then its body
+                return self.last[1]
             html = self._load(source)
+            self.last = (source, html)
         return html
 
     def text(self, source: str) -> str:
         doc = self.documents[source]
         if doc.text is None:
-            found, _ = read_document(self.site_dir / source, source)
-            doc.text = found.body if found else ""
+            doc.text = read_body(self.site_dir / source)
         return doc.text
 
     def _load(self, source: str) -> str:

@@ -171,6 +171,7 @@ class BuildCache:
                     "CREATE TABLE IF NOT EXISTS html"
                     " (key TEXT PRIMARY KEY, html TEXT, images TEXT, mac BLOB, imac BLOB)"
                 )
+                db.execute("CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, data BLOB, mac BLOB)")
             except (sqlite3.Error, OSError):  # e.g. a read-only site folder: build without the cache
                 self.folder = None
                 return None
@@ -203,6 +204,29 @@ class BuildCache:
         if row is None or not hmac.compare_digest(row[1], self._sign(key, "", row[0])):
             return None
         return tuple(filter(None, row[0].split("\n")))
+
+    def get_blob(self, key: str) -> bytes | None:
+        """Bytes stored under key by put_blob (e.g. a compiled template), if signed with this user's key."""
+        db = self._connection()
+        if db is None or self.key is None:
+            return None
+        try:
+            row = db.execute("SELECT data, mac FROM blobs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not hmac.compare_digest(row[1], self._sign_blob(key, row[0])):
+            return None
+        return bytes(row[0])
+
+    def put_blob(self, key: str, data: bytes) -> None:
+        db = self._connection()
+        if db is None or self.key is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (key, data, self._sign_blob(key, data)))
+
+    def _sign_blob(self, key: str, data: bytes) -> bytes:
+        return hmac.new(self.key or b"", f"{self.salt}\x1f{key}\x1f".encode() + data, "sha256").digest()
 
     def _sign(self, key: str, html: str, images: str) -> bytes:
         return hmac.new(self.key or b"", f"{self.salt}\x1f{key}\x1f{images}\x1f{html}".encode(), "sha256").digest()
@@ -244,10 +268,14 @@ def input_stats(roots: list[Path], files: list[Path]) -> dict[str, StatKey]:
 
 
 def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache:
-    """The cache of a site, with whatever of the last build's state can be trusted."""
+    """The cache of a site; its state is read by load_state(), after the cheap unchanged_since() test."""
     if not enabled:
         return BuildCache(None, salt)
-    cache = BuildCache(site_dir / CACHE_DIR, FORMAT + salt, user_key())
+    return BuildCache(site_dir / CACHE_DIR, FORMAT + salt, user_key())
+
+
+def load_state(cache: BuildCache) -> None:
+    """Fill the cache with whatever of the last build's state can be trusted."""
     for number in range(SHARDS):
         shard = cache._read(f"files-{number:02d}.pickle")
         if isinstance(shard, dict):
@@ -257,4 +285,3 @@ def open_cache(site_dir: Path, salt: str, *, enabled: bool = True) -> BuildCache
     cache.related = related if isinstance(related, tuple) and len(related) == 2 else None
     if isinstance(state, tuple) and len(state) == 2 and all(isinstance(x, dict) for x in state):
         cache.manifest, cache.shown = state
-    return cache

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from magsite.build import BuildOptions, build
 from magsite.errors import ContentError, Problem
-from magsite.frontmatter import read_document
+from magsite.frontmatter import read_body
 from magsite.markdown import parser
 from magsite.model import Site, page_link
 
@@ -49,10 +49,7 @@ def served_urls(paths: tuple[str, ...]) -> set[str]:
 def _documents(site_dir: Path, site: Site) -> Iterator[tuple[str, str, int]]:
     """(source, Markdown, line of its first body line) for every rendered Markdown text."""
     for post in site.posts:
-        body = post.article.body
-        if not body:  # records from the build cache leave their bodies in the files
-            doc, _ = read_document(site_dir / post.article.source, post.article.source)
-            body = doc.body if doc else ""
+        body = post.article.body or read_body(site_dir / post.article.source)  # records keep no bodies
         yield post.article.source, body, post.article.body_line
     for page in site.pages:
         yield page.source, page.body, 1

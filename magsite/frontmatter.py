@@ -78,17 +78,24 @@ def parse_document(text: str, path: str, *, required: bool = True) -> tuple[Docu
         if required:
             return None, [Problem(path, 1, "file does not start with front matter ('---' on the first line)")]
         return Document(path, {}, text, 1, {}), []
-    end = re.search(r"^---[ \t]*$", text[4:], re.M)
-    if end is None:
+    split = _split(text)
+    if split is None:
         return None, [Problem(path, 1, "front matter opened here is never closed with '---'")]
-    yaml_text = text[4 : 4 + end.start()]
-    after = 4 + end.end()
-    body = text[after + 1 :] if text[after : after + 1] == "\n" else text[after:]
-    body_line = text[:after].count("\n") + 2
+    yaml_text, body, body_line = split
     meta, key_lines, problems = parse_mapping(yaml_text, path, first_line=2, what="front matter")
     if meta is None:
         return None, problems
     return Document(path, meta, body, body_line, key_lines), []
+
+
+def _split(text: str) -> tuple[str, str, int] | None:
+    """Front matter, body and the body's first line of a text starting with '---'; None if never closed."""
+    end = re.search(r"^---[ \t]*$", text[4:], re.M)
+    if end is None:
+        return None
+    after = 4 + end.end()
+    body = text[after + 1 :] if text[after : after + 1] == "\n" else text[after:]
+    return text[4 : 4 + end.start()], body, text[:after].count("\n") + 2
 
 
 def parse_mapping(
@@ -168,6 +175,17 @@ def read_document(
         return None, problems
     doc, problems = parse_document(text, path, required=required)
     return (replace(doc, digest=content_digest(data)) if doc else None), problems
+
+
+def read_body(file: Path) -> str:
+    """The Markdown body of a content file that loaded without problems, without parsing its front matter
+    again: records keep no bodies, so a build of 100,000 articles does not hold them all in memory."""
+    try:
+        text, _ = decode(file.read_bytes(), str(file))
+    except OSError:
+        return ""
+    split = _split(text) if text and text.startswith("---\n") else None
+    return split[1] if split else text or ""
 
 
 def content_digest(data: bytes) -> str:

@@ -43,18 +43,35 @@ IMAGE_KEYS = ("src", "alt", "caption", "credit", "focus")
 MAX_NAME = 255  # bytes in one file name: a slug or a part of an alias becomes one
 
 
-def walk(site_dir: Path, folder: str, suffix: str = "", linked: list[str] | None = None) -> Iterator[tuple[Path, str]]:
-    """(file, site-relative path) under a folder, sorted; symlinked folders are not followed but listed in `linked`."""
-    top = str(site_dir)
-    for dirpath, dirnames, filenames in os.walk(site_dir / folder):
-        dirnames.sort()
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        if linked is not None:
-            linked += [f"{rel_dir}/{d}" for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith(suffix):
-                continue
-            yield Path(dirpath, name), f"{rel_dir}/{name}"
+def walk(
+    site_dir: Path, folder: str, suffix: str = "", linked: list[str] | None = None
+) -> Iterator[tuple[str, str, bool]]:
+    """(file path, site-relative path, whether it is a symlink) under a folder, sorted, from one scandir
+    per folder (no stat per file); symlinked folders are not followed but listed in `linked`."""
+    yield from _walk(str(site_dir / folder), folder, suffix, linked)  # as input_stats() names files
+
+
+def _walk(path: str, rel_dir: str, suffix: str, linked: list[str] | None) -> Iterator[tuple[str, str, bool]]:
+    try:
+        with os.scandir(path) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                folders.append(entry)
+            elif linked is not None:
+                linked.append(f"{rel_dir}/{entry.name}")
+        elif not entry.name.startswith(".") and entry.name.endswith(suffix):
+            yield entry.path, f"{rel_dir}/{entry.name}", entry.is_symlink()
+    for entry in folders:
+        yield from _walk(entry.path, f"{rel_dir}/{entry.name}", suffix, linked)
 
 
 Parsed = tuple[Any, list[Problem]]  # (record or None, problems) of one file
@@ -101,12 +118,12 @@ def _images(
     """
     images: list[str] = []
     problems: list[Problem] = []
-    for file, rel in walk(site_dir, "content/images", linked=linked):
+    for file, rel, _ in walk(site_dir, "content/images", linked=linked):
         why = _unreadable_name(rel)
-        size = (stats.get(str(file)) or (0,))[0]
+        size = (stats.get(file) or (0,))[0]
         if why is None and size <= 0:  # not known, unreadable, or a pipe or device (they have no size)
             try:
-                st = file.stat()
+                st = os.stat(file)
                 size = st.st_size
                 if not stat.S_ISREG(st.st_mode):
                     why = "not a regular file (a pipe, device or socket)"
@@ -143,19 +160,19 @@ def load_content(
     order: list[tuple[str, str]] = []
     linked: list[str] = []
     for kind in ("articles", "authors", "sections", "pages"):
-        for file, rel in walk(site_dir, f"content/{kind}", ".md", linked):
+        for file, rel, is_link in walk(site_dir, f"content/{kind}", ".md", linked):
             order.append((kind, rel))
             try:
-                key = stats.get(str(file)) or stat_key(file.stat())
+                key = stats.get(file) or stat_key(os.stat(file))
             except OSError as err:
                 results[rel] = ((0, 0, 0, 0), (None, [Problem(rel, None, f"cannot read file: {err.strerror or err}")]))
                 continue
-            if why := _unreadable_name(rel) or _escapes(file, inside):
+            if why := _unreadable_name(rel) or (_escapes(Path(file), inside) if is_link else None):
                 results[rel] = (key, (None, [Problem(rel, None, why)]))
             elif rel in cached and cached[rel][0] == key:
                 results[rel] = cached[rel]
             else:
-                todo.append((rel, (kind, file, rel, tz, kind != "pages", config.max_article_bytes)))
+                todo.append((rel, (kind, Path(file), rel, tz, kind != "pages", config.max_article_bytes)))
                 results[rel] = (key, (None, []))
     jobs = [job for _, job in todo]
     parsed = pool.map(_parse_file, jobs, chunksize=64) if pool and len(jobs) > 256 else map(_parse_file, jobs)
@@ -167,15 +184,15 @@ def load_content(
     for kind, rel in order:
         record, more = results[rel][1]
         problems.extend(more)
+        if isinstance(record, Article) and record.body:  # bodies are re-read when rendered (frontmatter.read_body)
+            record = replace(record, body="")
+            results[rel] = (results[rel][0], (record, more))
         if record is not None:
             found[kind].append(record)
     images, more = _images(site_dir, config.max_image_bytes, linked, stats)
     problems += more
     hint = "move the files into content/, or link single files"
     problems += [Problem(rel, None, "symlinked folder is not followed", hint, warning=True) for rel in linked]
-    for rel, (key, (record, more)) in list(results.items()):
-        if isinstance(record, Article) and record.body:  # bodies are re-read when needed: a small cache
-            results[rel] = (key, (replace(record, body=""), more))
     content = Content(
         articles=tuple(found["articles"]),
         authors={a.id: a for a in found["authors"]},

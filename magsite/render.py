@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import math
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 from markupsafe import Markup, escape
 
 from magsite import __version__, jsonld
 from magsite.ads import insert_after_paragraph, slot_stylesheet
 from magsite.bodies import Bodies
-from magsite.cache import digest
+from magsite.cache import BuildCache, digest
 from magsite.config import SiteConfig
 from magsite.feeds import (
     Channel,
@@ -126,18 +129,43 @@ def reading_minutes(words: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in the build cache (signed like the rest of it), so that a rebuild after
+    an edit does not compile the theme again."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.cache.get_blob(f"template:{bucket.key}:{bucket.checksum}")
+        if data is not None:
+            bucket.bytecode_from_string(data)  # ignored when another Python version wrote it
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put_blob(f"template:{bucket.key}:{bucket.checksum}", bucket.bytecode_to_string())
+
+
+def template_digests(env: jinja2.Environment, cache: BuildCache | None = None) -> dict[str, str]:
     """Template name -> digest of its source and of every template it extends, includes or imports."""
     sources: dict[str, str] = {}
     refs: dict[str, set[str] | None] = {}
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         sources[name] = source
+        key = f"refs:{digest(name, source)}"
+        known = cache.get_blob(key) if cache else None
+        if known is not None:
+            found = json.loads(known)
+            refs[name] = None if found is None else set(found)
+            continue
         try:
-            found = jinja2.meta.find_referenced_templates(env.parse(source))
-            refs[name] = set(found) if None not in (found := list(found)) else None
+            tree = env.parse(source)
+            found = [*jinja2.meta.find_referenced_templates(tree), *_partial_names(tree)]
+            refs[name] = set(found) if None not in found else None  # type: ignore[arg-type]
         except jinja2.TemplateSyntaxError:
             refs[name] = None
+        if cache:
+            cache.put_blob(key, json.dumps(sorted(refs[name] or ()) if refs[name] is not None else None).encode())
     everything = digest(*(f"{n}\x1e{src}" for n, src in sorted(sources.items())))
     result: dict[str, str] = {}
     for name in sources:
@@ -155,6 +183,14 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
             stack.extend(refs[current])  # type: ignore[arg-type]
         result[name] = everything if dynamic else digest(*(f"{n}\x1e{sources[n]}" for n in sorted(seen)))
     return result
+
+
+def _partial_names(tree: jinja2.nodes.Template) -> Iterator[str | None]:
+    """Templates named in `partial("name", ...)` calls; None for a name only known when rendering."""
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+            first = call.args[0] if call.args else None
+            yield first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None
 
 
 def render_site(
@@ -176,9 +212,14 @@ def render_site(
         assets["css/ad-slots.css"] = f"{config.base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", digest(content_digest(data)), data=data))
 
+    summaries: dict[str, str] = {}  # meta description, Open Graph, JSON-LD, feeds and cards all ask
+
     def summary(post: Post) -> str:
-        a = post.article
-        return a.summary or a.dek or first_paragraph(bodies[a.source])
+        found = summaries.get(post.url)
+        if found is None:
+            a = post.article
+            found = summaries[post.url] = a.summary or a.dek or first_paragraph(bodies[a.source])
+        return found
 
     def asset(rel: str) -> str:
         if rel not in assets:
@@ -199,7 +240,19 @@ def render_site(
             html = cards[post.url] = Markup(env.get_template("partials/card.html").render(post=post))
         return html
 
+    partials: dict[tuple[object, ...], Markup] = {}
+
+    def partial(template: str, /, **variant: object) -> Markup:
+        """A template that sees only the globals and `variant`, rendered once per process for each variant
+        (Hugo's partialCached): the header and footer of 13,000 pages are rendered a handful of times."""
+        key = (template, *sorted(variant.items()))
+        html = partials.get(key)
+        if html is None:
+            html = partials[key] = Markup(env.get_template(template).render(**variant))
+        return html
+
     env.globals.update(
+        partial=partial,
         author_bio=lambda author: Markup(bodies[author.source]),
         picture=picture_global(pictures, config.base_path, media),
         image_set=pictures.image_set,
@@ -230,7 +283,7 @@ def render_site(
     heroes = {p.url: image_urls(p.article.image, config, sizes) for p in site.posts if p.article.image}
     home_crumb = (config.title, config.absolute("/"))
     site_feeds = feed_links("/", config.title, json_feed=True)
-    templates = template_digests(env)
+    templates = template_digests(env, bodies.cache)
     everywhere = digest(
         __version__,
         repr(config),
@@ -476,9 +529,10 @@ def render_site(
             def render_feed(channel: Channel = channel, write: FeedWriter = write) -> bytes:
                 return write(channel, [feed_item(p) for p in channel.posts], config)
 
-            outputs.append(Output(channel.prefix.lstrip("/") + name, digest(fp, name), render=render_feed))
-    for path, data in sitemap_files(config, _sitemap_entries(site)).items():
-        outputs.append(Output(path, data=data))
+            path = channel.prefix.lstrip("/") + name  # rendered in the workers, after the pages (bodies cached)
+            outputs.append(Output(path, digest(fp, name), render=render_feed, parallel=True))
+    for path, fingerprint, data in _sitemaps(config, site, bodies.cache):
+        outputs.append(Output(path, fingerprint, data=data))
     outputs.append(Output("news-sitemap.xml", data=news_sitemap(config, site.posts, site.now)))
     outputs.append(Output("robots.txt", data=robots_txt(config)))
     outputs.extend(Output(path, fingerprint, file=file) for path, fingerprint, file in pictures.files())
@@ -486,26 +540,49 @@ def render_site(
 
 
 class Lazy:
-    """Text made only when a template prints or tests it, so skipped pages cost no Markdown rendering."""
+    """Text made only when a template prints or tests it, so skipped pages cost no Markdown rendering.
 
-    __slots__ = ("make", "markup")
+    Plain text (a description, printed several times) is kept once made; HTML (a whole body, printed
+    once) is not, or every page's body would stay in memory until the build ends.
+    """
+
+    __slots__ = ("make", "markup", "value")
 
     def __init__(self, make: Callable[[], str], *, markup: bool = False) -> None:
-        self.make, self.markup = make, markup
+        self.make, self.markup, self.value = make, markup, None
 
     def __str__(self) -> str:
-        return self.make()
+        if self.value is not None:
+            return self.value
+        text = self.make()
+        if not self.markup:
+            self.value = text
+        return text
 
     def __html__(self) -> str:
-        text = self.make()
+        text = str(self)
         return text if self.markup else str(escape(text))
 
     def __bool__(self) -> bool:
-        return bool(self.make())
+        return bool(str(self))
 
 
 def _html(bodies: Bodies, source: str) -> Lazy:
     return Lazy(lambda: bodies[source], markup=True)
+
+
+def _sitemaps(config: SiteConfig, site: Site, cache: BuildCache) -> list[tuple[str, str, bytes]]:
+    """(path, fingerprint, bytes) of the sitemap files; the XML of 100,000 URLs is made again only when
+    a URL or a date in it changed (the last one made is kept in the build cache)."""
+    entries = list(_sitemap_entries(site))
+    fingerprint = digest(repr(config), content_digest(pickle.dumps(entries, protocol=5)))
+    kept = cache.get_blob("sitemaps")
+    if kept is not None and kept.startswith(fingerprint.encode()):
+        files: dict[str, bytes] = pickle.loads(kept[len(fingerprint) :])  # signed: written by this user
+    else:
+        files = sitemap_files(config, entries)
+        cache.put_blob("sitemaps", fingerprint.encode() + pickle.dumps(files, protocol=5))
+    return [(path, digest(fingerprint, path), data) for path, data in files.items()]
 
 
 def _sitemap_entries(site: Site) -> Iterator[tuple[str, datetime | None]]:

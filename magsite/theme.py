@@ -71,7 +71,7 @@ def asset_name(rel: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+def make_environment(theme: Theme, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Autoescaping environment; an override reaches the theme's own file as `{% extends "theme/x.html" %}`."""
     import jinja2  # not needed by builds that render nothing
 
@@ -89,6 +89,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
+        bytecode_cache=compiled,
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -199,3 +201,17 @@ def test_two_builds_are_byte_identical(tmp_path: Path, repo: Path) -> None:
     assert run("build", "--site", repo, "--output", two, "--now", "2026-11-25T12:00:00Z").exit_code == 0
     assert tree_digest(one) == tree_digest(two)
     assert len(tree_digest(one)) > 100
+
+
+def test_the_magsite_command_reports_and_exits_like_main(tmp_path: Path) -> None:
+    """The console entry point skips Python's slow teardown; its output and exit codes must not suffer."""
+    site = make_site(tmp_path / "s")
+    command = [sys.executable, "-c", "from magsite.cli import console; console()", "build", "--site", str(site)]
+    ok = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("built ") and "next change:" in ok.stdout  # flushed before the fast exit
+    assert (site / "output/index.html").is_file()
+    (site / "content/articles/broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    bad = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+    assert "content/articles/broken.md:3:" in bad.stderr and "build failed: 1 problem(s)" in bad.stderr

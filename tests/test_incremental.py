@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 from conftest import NOW, REPO, run, tree_digest
 
@@ -46,6 +49,14 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         or (s / "templates/page.html").write_text(
             '{% extends "theme/page.html" %}{% block main %}<p>Override</p>{{ super() }}{% endblock %}\n'
         )
+    ),
+    "partial override": lambda s: (  # rendered once per variant by partial(), not per page
+        (s / "templates/partials").mkdir(parents=True)
+        or (s / "templates/partials/footer.html").write_text("<footer>Our own footer</footer>\n")
+    ),
+    "nested partial override": lambda s: (  # icon.html, used through partial() inside the cached header
+        (s / "templates/partials").mkdir(parents=True)
+        or (s / "templates/partials/icon.html").write_text("<i>{{ name }}</i>")
     ),
     "static file override": lambda s: (
         (s / "themes/default/static/css").mkdir(parents=True)
@@ -119,6 +130,31 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert cold.exit_code == 0, cold.output
+    assert tree_digest(site / "output") == tree_digest(tmp_path / "cold")
+
+
+def test_compiled_templates_in_the_cache_are_not_trusted_when_altered(tmp_path: Path) -> None:
+    """Compiled templates are code: one planted in the cache without this user's signature never runs."""
+    site = copy_sample(tmp_path / "site")
+    assert run("build", "--site", site, "--now", NOW).exit_code == 0
+    db = sqlite3.connect(site / ".magsite-cache/html.sqlite")
+    rows = db.execute("SELECT key FROM blobs WHERE key LIKE 'template:%'").fetchall()
+    assert len(rows) > 10  # the theme's templates were kept
+    for (key,) in rows:
+        _, name_key, checksum = key.split(":")
+        bucket = jinja2.bccache.Bucket(jinja2.Environment(), name_key, checksum)
+        bucket.code = jinja2.Environment().compile("PLANTED", "planted.html")
+        db.execute("UPDATE blobs SET data = ? WHERE key = ?", (bucket.bytecode_to_string(), key))
+    db.commit()
+    db.close()
+    CHANGES["article title"](site)  # so that pages are rendered again
+
+    result = run("build", "--site", site, "--now", NOW)
+    cold = run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "cold")
+
+    assert result.exit_code == 0, result.output
+    assert cold.exit_code == 0, cold.output
+    assert "PLANTED" not in (site / "output/index.html").read_text()
     assert tree_digest(site / "output") == tree_digest(tmp_path / "cold")
 
 
