@@ -207,10 +207,15 @@ _TAG = re.compile(r"<[^>]*>")
 _LINK_OR_IMAGE = re.compile(r'<a href="([^"]*)"|<img src="([^"]*)" alt="([^"]*)"([^>]*)>')
 
 
+class _Abandon(Exception):
+    """A link the fast path cannot reproduce exactly."""
+
+
 def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
     """What render_markdown gives, through pulldown-cmark (markdown_fast), or None for markdown-it to do it.
 
-    ctx is filled only when the result is not None.
+    Heading ids and links are made with the helpers of the markdown-it rules above; ctx is filled
+    only when the result is not None.
     """
     if not markdown_fast.eligible(text):
         return None
@@ -244,10 +249,6 @@ def render_fast(text: str, ctx: LinkContext | None = None) -> str | None:
         ctx.links += scratch.links
         ctx.images += scratch.images
     return out
-
-
-class _Abandon(Exception):
-    """A link the fast path cannot reproduce exactly."""
 
 
 def first_paragraph(markdown_html: str) -> str:

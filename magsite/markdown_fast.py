@@ -31,7 +31,7 @@ _TILDE = re.compile(r"(?<!~)~(?!~)|(?:[^\w\s~]|_)~~[^\s~]|[^\s~]~~(?:[^\w\s~]|_)
 # a tab in a line's indentation (the two split it differently in quotes and lists) or ending a line
 # (a hard break to pulldown)
 _TAB = re.compile(r"^[ >*+\-.)0-9]*\t|\t[ \t]*$", re.M)
-# a scheme markdown-it refuses to link: the link stays text, and an unused definition a paragraph
+# a scheme markdown-it refuses to link: its link stays text, an unused definition with it a paragraph
 _SCHEME = re.compile(r"(?<![a-z0-9])(?:javascript|vbscript|file|data):")
 _BACKSLASH_SPACE = re.compile(r"\\ +$", re.M)  # markdown-it keeps '\ ' before a hard break
 # a container prefix (quote and list markers, indentation) wide enough to come near markdown-it's limit
