@@ -82,7 +82,10 @@ def _parse_file(job: tuple[str, Path, str, ZoneInfo, bool, int]) -> Parsed:
     doc, problems = read_document(file, rel, required=required, max_bytes=max_bytes)
     if doc is None:
         return None, problems
-    return LOADERS[kind](doc, tz, problems), problems
+    record = LOADERS[kind](doc, tz, problems)
+    if isinstance(record, Article) and record.body:  # read again when rendered: not sent, kept nor cached
+        record = replace(record, body="")
+    return record, problems
 
 
 def _unreadable_name(rel: str) -> str | None:
@@ -184,9 +187,6 @@ def load_content(
     for kind, rel in order:
         record, more = results[rel][1]
         problems.extend(more)
-        if isinstance(record, Article) and record.body:  # bodies are re-read when rendered (frontmatter.read_body)
-            record = replace(record, body="")
-            results[rel] = (results[rel][0], (record, more))
         if record is not None:
             found[kind].append(record)
     images, more = _images(site_dir, config.max_image_bytes, linked, stats)
