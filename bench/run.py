@@ -119,7 +119,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--large-runs", type=int, help="runs at 100,000 articles and more (default: --runs)")
-    ap.add_argument("--hugo", action="store_true", help="compare with Hugo (compare.sh) at the largest size")
+    ap.add_argument("--hugo", action="store_true", help="compare with Hugo (compare.sh) at --hugo-size")
+    ap.add_argument("--hugo-size", type=int, default=10_000, help="the corpus size compared with Hugo")
     ap.add_argument("--hugo-log", type=Path, help="read the Hugo comparison from this compare.sh output instead")
     ap.add_argument("--doc", type=Path, default=REPO / "docs/performance.md")
     ap.add_argument("--corpora", type=Path, default=Path.home() / ".cache/magsite-bench/corpora")
@@ -130,7 +131,7 @@ def main() -> None:
         if not (site / "magsite.yaml").exists():
             subprocess.run([sys.executable, str(HERE / "corpus.py"), str(size), str(site)], check=True)
         found = measure(site, args.large_runs or args.runs if size >= 100_000 else args.runs)
-        ratios = hugo_ratios(size, args.runs, args.hugo_log) if args.hugo and size == args.sizes[-1] else {}
+        ratios = hugo_ratios(size, args.runs, args.hugo_log) if args.hugo and size == args.hugo_size else {}
         rows.append((size, found, ratios))
         print(size, found, ratios, flush=True)
     table = [
