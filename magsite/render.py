@@ -185,10 +185,16 @@ def template_digests(env: jinja2.Environment, cache: BuildCache | None = None) -
     return result
 
 
+CARD = "partials/card.html"  # what the card() global renders
+
+
 def _partial_names(tree: jinja2.nodes.Template) -> Iterator[str | None]:
-    """Templates named in `partial("name", ...)` calls; None for a name only known when rendering."""
+    """Templates named in `partial("name", ...)` calls, and the card template where `card()` is called;
+    None for a name only known when rendering."""
     for call in tree.find_all(jinja2.nodes.Call):
-        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "card":
+            yield CARD
+        elif isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
             first = call.args[0] if call.args else None
             yield first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None
 
@@ -232,12 +238,13 @@ def render_site(
     def media(src: str) -> str:
         return url(src if src.startswith(("http://", "https://")) else f"/{src}")
 
-    cards: dict[str, Markup] = {}  # each process renders a card once and reuses it on every list
+    cards: dict[tuple[str, bool], Markup] = {}  # each process renders a card once and reuses it on every list
 
-    def card(post: Post) -> Markup:
-        html = cards.get(post.url)
+    def card(post: Post, first: bool = False) -> Markup:
+        """An article's card; `first` for the top card of a list, whose image is loaded at once."""
+        html = cards.get((post.url, first))
         if html is None:
-            html = cards[post.url] = Markup(env.get_template("partials/card.html").render(post=post))
+            html = cards[post.url, first] = Markup(env.get_template(CARD).render(post=post, first=first))
         return html
 
     partials: dict[tuple[object, ...], Markup] = {}

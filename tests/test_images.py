@@ -172,6 +172,29 @@ def test_hero_inline_and_avatar_images_become_responsive_pictures(tmp_path: Path
         assert clean_copy.size == (2000, 1125)
 
 
+def test_the_top_card_of_a_list_page_loads_at_once_and_the_others_lazily(tmp_path: Path) -> None:
+    """The first card's image is what a reader sees first on a section, author or tag page (its LCP)."""
+    older = article("Older Story", image=HERO, date="2024-04-01T09:00:00Z", tags="[Drones]")
+    site = make_site(
+        tmp_path / "s",
+        {
+            A: article("Story", image=HERO, date="2024-06-01T09:00:00Z", tags="[Drones]"),
+            "content/articles/2024/04/older.md": older,
+            "content/images/hero.jpg": photo(2000, 1125),
+        },
+    )
+    assert build_site(site).exit_code == 0
+    out = site / "output"
+    lists = ("smart-bombs/index.html", "smart-bombs/page/2/index.html", "author/maya-carlin/index.html")
+    for page in (*lists, "tag/drones/index.html"):  # two cards a page; First Strike has no image
+        first, *others = parse(out / page).xpath("//article[contains(@class, 'card')]//img")
+        assert (first.get("fetchpriority"), first.get("loading")) == ("high", None), page
+        assert all(i.get("loading") == "lazy" and not i.get("fetchpriority") for i in others), page
+    assert len(others) == 1  # on the tag page: Older Story's card, lazy
+    front = parse(out / "index.html").xpath("//article[@class='card']//img")  # below the lead story
+    assert front and all(i.get("loading") == "lazy" for i in front)
+
+
 def test_remote_images_pass_through_untouched(tmp_path: Path) -> None:
     url = "https://cdn.example.org/photos/strike.jpg?w=1200"
     site = make_site(tmp_path / "s", {A: article("Story", image=f'{{src: "{url}", alt: Remote}}')})

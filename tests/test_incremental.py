@@ -58,6 +58,10 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         (s / "templates/partials").mkdir(parents=True)
         or (s / "templates/partials/icon.html").write_text("<i>{{ name }}</i>")
     ),
+    "card override": lambda s: (  # rendered by the card() global, once per article and process
+        (s / "templates/partials").mkdir(parents=True)
+        or (s / "templates/partials/card.html").write_text("<article class=card>{{ post.title }}</article>\n")
+    ),
     "static file override": lambda s: (
         (s / "themes/default/static/css").mkdir(parents=True)
         or (s / "themes/default/static/css/main.css").write_text("body { color: navy; }\n")
