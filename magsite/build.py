@@ -138,6 +138,7 @@ def _build(site_dir: Path, options: BuildOptions, progress: Callable[[StageDone]
             content, problems, files = load_content(site_dir, config, cache.files, pool, inputs)
     else:
         content, problems, files = load_content(site_dir, config, cache.files, stats=inputs)
+    problems = [*config.warnings, *problems]
     stage("load", f"{plural(len(content.articles), 'article')}, {plural(len(content.images), 'image')}")
     site, more = build_site(
         content, config, now, drafts=options.drafts, future=options.future, known_related=cache.related

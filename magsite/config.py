@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,6 +65,7 @@ class SiteConfig:
     search: bool = True  # build the search index
     max_article_bytes: int = 1_000_000  # larger Markdown files are refused (limits.max_article_bytes)
     max_image_bytes: int = 50_000_000  # larger image files are refused (limits.max_image_bytes)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)  # reported by every build
     extra: dict[str, object] = field(default_factory=dict)  # unknown keys are errors; kept for themes
 
     @cached_property
@@ -198,6 +200,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[SiteConfig | None,
         max_article_bytes=limits.integer("max_article_bytes", 1_000_000, minimum=1000),
         max_image_bytes=limits.integer("max_image_bytes", 50_000_000, minimum=1000),
     )
+    config = replace(config, warnings=tuple(p for p in problems if p.warning))
     return (None if any(not p.warning for p in problems) else config), problems
 
 
@@ -240,6 +243,14 @@ def _ads(f: Fields) -> dict[str, AdSlot]:
     for name, spec in value.items():
         if spec is None or spec == "":
             continue
+        if name not in AD_SIZES:  # a custom theme may place it; the default theme would silently not
+            close = difflib.get_close_matches(str(name), list(AD_SIZES), n=1, cutoff=0.6)
+            known = ", ".join(AD_SIZES)
+            f.warn(
+                "ads",
+                f"ad slot '{name}' is not one the default theme places ({known})",
+                f"did you mean '{close[0]}'?" if close else None,
+            )
         width, height = AD_SIZES.get(name, (300, 250))
         after = 3
         if isinstance(spec, dict):

@@ -303,6 +303,22 @@ def test_ad_slots_render_where_configured_and_nowhere_else(site_out: Path) -> No
     assert "Advertisement" not in page and "ad-slots" not in page
 
 
+def test_a_misspelt_ad_slot_is_reported_with_its_line_on_every_build(tmp_path: Path) -> None:
+    config = 'title: T\nbase_url: https://example.org/\nads:\n  header: "<a href=/x>House ad</a>"\n'
+    config += '  sidbar: "<a href=/y>Side ad</a>"\n'
+    site = make_site(tmp_path / "s", {"magsite.yaml": config})
+    line = config.splitlines().index("ads:") + 1  # warnings about a slot point at its 'ads' key
+    for _ in range(2):  # a build with warnings is never skipped as unchanged, so they are shown again
+        result = build_site(site)
+        assert result.exit_code == 0, result.output
+        assert (
+            f"magsite.yaml:{line}: warning: ad slot 'sidbar' is not one the default theme places"
+            f" (header, sidebar, in_article, article_end) (hint: did you mean 'sidebar'?)"
+        ) in result.output
+    page = (site / "output/smart-bombs/first-strike/index.html").read_text()
+    assert "House ad" in page and "Side ad" not in page
+
+
 def test_list_pages_have_profile_headers_cards_and_numbered_pagination(site_out: Path, tmp_path: Path) -> None:
     author = parse(site_out / "author/maya-carlin/index.html")
     profile = author.xpath("//div[@class='profile']")[0]
