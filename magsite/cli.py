@@ -75,8 +75,8 @@ def main() -> None:
 
 
 def console() -> NoReturn:
-    """The `magsite` command: main(), then exit without freeing the build's objects one by one, which
-    takes a third of a second after a build of 10,000 articles (output and cache files are closed by then)."""
+    """The `magsite` command: main(), then exit without Python freeing a large build's objects one by one
+    (tenths of a second at 10,000 articles); output and cache files are closed by then."""
     try:
         main()
         code: int | str | None = 0
