@@ -165,7 +165,8 @@ def template_digests(env: jinja2.Environment, cache: BuildCache | None = None) -
         except jinja2.TemplateSyntaxError:
             refs[name] = None
         if cache:
-            cache.put_blob(key, json.dumps(sorted(refs[name] or ()) if refs[name] is not None else None).encode())
+            known_refs = refs[name]
+            cache.put_blob(key, json.dumps(None if known_refs is None else sorted(known_refs)).encode())
     everything = digest(*(f"{n}\x1e{src}" for n, src in sorted(sources.items())))
     result: dict[str, str] = {}
     for name in sources:
