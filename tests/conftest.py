@@ -92,6 +92,31 @@ def build_site(site: Path, *extra: str | Path) -> Result:
     return run("build", "--site", site, "--now", NOW, *extra)
 
 
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample magazine at the repository root, built once per test module at NOW."""
+    out = tmp_path_factory.mktemp("sample") / "output"
+    result = run("build", "--site", REPO, "--output", out, "--now", NOW)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def assert_build_fails_keeping_output(root: Path, files: dict[str, str | bytes], expected: str) -> list[str]:
+    """Build a valid site, add `files`, build again: exit 1, a line starting with `expected`, no traceback,
+    and the previous output byte for byte. Returns the failed build's output lines."""
+    site = make_site(root)
+    assert build_site(site).exit_code == 0
+    before = tree_digest(site / "output")
+    make_site(site, files, defaults=False)
+    result = build_site(site)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith(expected) for line in lines), result.output
+    assert "Traceback" not in result.output
+    assert tree_digest(site / "output") == before
+    return lines
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Relative path -> sha256 of every file under folder."""
     return {

@@ -11,7 +11,7 @@ from typing import Any
 import feedparser
 import jsonschema
 import pytest
-from conftest import NOW, REPO, article, build_site, make_site, run
+from conftest import article, build_site, make_site
 from lxml import etree
 from PIL import Image
 from readers import article_facts, feed_text, html_pages, meta, one, parse_html, urls_in_html
@@ -19,14 +19,6 @@ from readers import article_facts, feed_text, html_pages, meta, one, parse_html,
 BASE = "https://frontline-defense.netlify.app"
 LIMIT = 20  # feeds.limit of the sample's magsite.yaml
 JSON_FEED_SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "out"
-    result = run("build", "--site", REPO, "--output", out, "--now", NOW)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
-import pytest
-from conftest import NOW, REPO, article, build_site, make_site, run
+from conftest import NOW, article, build_site, make_site
 from lxml import etree
 from PIL import Image
 from readers import feed_text, html_pages, json_ld, meta, one, parse_html, parse_html5
@@ -19,14 +18,6 @@ from magsite.sitemaps import sitemap_files
 
 BASE = "https://frontline-defense.netlify.app"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "out"
-    result = run("build", "--site", REPO, "--output", out, "--now", NOW)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def canonical_of(out: Path, file: Path) -> str:

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import pytest
 import yaml
-from conftest import CHROMIUM, CHROMIUM_ARGS, NOW, REPO, run
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, run
 from playwright.sync_api import sync_playwright
 
 YEAR = 31536000
@@ -60,14 +60,6 @@ def csp_directives(config: dict) -> dict[str, list[str]]:
 
 def max_age(cache_control: str) -> int:
     return int(re.search(r"max-age=(\d+)", cache_control).group(1))
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "output"
-    result = run("build", "--site", REPO, "--output", out, "--now", NOW)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_netlify_toml_builds_with_magsite_and_publishes_output() -> None:
